@@ -38,7 +38,7 @@ public static class MemoryRendering
         return (charCount + 3) / 4;
     }
 
-    /// <summary>Counts the tokens of a context of <paramref name="lineCharCounts"/> lines joined by newlines.</summary>
+    /// <summary>Counts the tokens of a context of <paramref name="lineCount"/> lines joined by newlines.</summary>
     /// <param name="totalLineChars">The sum of the lines' lengths in characters.</param>
     /// <param name="lineCount">The number of lines.</param>
     /// <returns><c>ceil((totalLineChars + max(lineCount - 1, 0)) / 4)</c>.</returns>

@@ -1,0 +1,3 @@
+using MemOS.Cli;
+
+return await MemosCommandLine.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,65 @@
+using MemOS.Grains.Interfaces.Errors;
+using MemOS.Grains.Interfaces.Memories;
+using MemOS.Runtime;
+
+namespace MemOS.Grains.Interfaces.Grains;
+
+/// <summary>One MemCube: a plaintext memory, its metadata, lifecycle state and append-only version history.
+/// Key: <see cref="MemCubeKeys.Cube"/> (<c>{tenant}/{spaceKey}/{cubeId}</c>).</summary>
+/// <remarks>Every content change and lifecycle transition writes a new version; history is never rewritten
+/// except by erasure, which removes the payload from every version.</remarks>
+public interface IMemCubeGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the cube from a reader's draft, in state <see cref="MemCubeLifecycle.Generated"/>, version 1.</summary>
+    /// <param name="draft">The payload and metadata.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored cube.</returns>
+    /// <exception cref="ArgumentException">The draft is invalid (empty text, bad owner).</exception>
+    /// <exception cref="InvalidOperationException">The cube already exists.</exception>
+    Task<MemoryRecord> CreateAsync(MemCubeDraft draft, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves the cube from Generated (or Archived) to <see cref="MemCubeLifecycle.Activated"/>: retrievable.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The cube at its new version.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist or was erased.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">The current state cannot become Activated.</exception>
+    Task<MemoryRecord> ActivateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the cube at its current version.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The cube.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist or was erased.</exception>
+    Task<MemoryRecord> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Changes payload or metadata if the cube is still at <paramref name="expectedVersion"/>.</summary>
+    /// <param name="update">The fields to change; at least one.</param>
+    /// <param name="expectedVersion">The version the caller read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The cube at its new version.</returns>
+    /// <exception cref="ArgumentException">The update is empty or invalid.</exception>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist or was erased.</exception>
+    /// <exception cref="VersionConflictException">The cube is at another version; nothing was written.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">The cube's state does not allow updates (Merged, Expired).</exception>
+    Task<MemoryRecord> UpdateAsync(MemoryUpdate update, long expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Erases the cube: state <see cref="MemCubeLifecycle.Deleted"/>, payload removed from every version.</summary>
+    /// <param name="expectedVersion">The version the caller read, or null to delete whatever the version.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the erasure is durable.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist or was already erased.</exception>
+    /// <exception cref="VersionConflictException">The cube is at another version; nothing was erased.</exception>
+    Task DeleteAsync(long? expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns every version of the cube, oldest first.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The history.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist.</exception>
+    Task<MemoryHistory> GetHistoryAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Counts accesses (retrievals) of the cube; persisted lazily, not versioned.</summary>
+    /// <param name="count">How many accesses, at least 1.</param>
+    /// <param name="lastAccessAt">When the last of them happened.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when counted.</returns>
+    Task RecordAccessAsync(int count, DateTimeOffset lastAccessAt, CancellationToken cancellationToken = default);
+}

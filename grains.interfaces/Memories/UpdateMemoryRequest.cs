@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace MemOS.Grains.Interfaces.Memories;
+
+/// <summary>Body of <c>PATCH /v1/memories/{id}</c>; the request must carry <c>If-Match</c> with the ETag read.</summary>
+/// <param name="User">The user owning the memory.</param>
+/// <param name="Update">The fields to change.</param>
+public sealed record UpdateMemoryRequest(
+    [property: JsonPropertyName("user")] string? User,
+    [property: JsonPropertyName("update")] MemoryUpdate? Update);

@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MemOS.Grains.Interfaces.Memories;
+using MemOS.Grains.Interfaces.Search;
+
+namespace MemOS.Grains.Interfaces.Serialization;
+
+/// <summary>System.Text.Json source-generated metadata for every DTO that crosses the wire (REST API and client SDK).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AddMemoriesRequest))]
+[JsonSerializable(typeof(AddMemoriesResponse))]
+[JsonSerializable(typeof(MemoryRecord))]
+[JsonSerializable(typeof(MemoryHistory))]
+[JsonSerializable(typeof(UpdateMemoryRequest))]
+[JsonSerializable(typeof(SearchRequest))]
+[JsonSerializable(typeof(SearchResponse))]
+public sealed partial class MemOSJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,300 @@
+using MemOS.Grains.Interfaces;
+using MemOS.Grains.Interfaces.Errors;
+using MemOS.Grains.Interfaces.Grains;
+using MemOS.Grains.Interfaces.Memories;
+using MemOS.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace MemOS.Grains.Memories;
+
+/// <summary>One MemCube (see <see cref="IMemCubeGrain"/>). Content changes and lifecycle transitions are written
+/// before the call returns; access statistics are kept in memory and written by a timer or on deactivation, since
+/// losing a few counts in a crash costs nothing while writing on every search would.</summary>
+[GrainType(GrainTypeName)]
+public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
+{
+    /// <summary>The grain type name, part of every stored key.</summary>
+    public const string GrainTypeName = "memcube";
+
+    /// <summary>The state name under which the cube is stored.</summary>
+    public const string StateName = "cube";
+
+    /// <summary>The longest memory text, in characters.</summary>
+    public const int MaxTextLength = 32_768;
+
+    private static readonly TimeSpan AccessFlushPeriod = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AccessHalfLife = TimeSpan.FromDays(7);
+
+    private readonly IPersistentState<MemCubeState> _cube;
+    private readonly ILogger<MemCubeGrain> _logger;
+    private bool _accessDirty;
+    private IDisposable? _accessFlushTimer;
+
+    /// <summary>Creates the grain; the runtime binds <paramref name="cube"/> to storage.</summary>
+    /// <param name="cube">The persisted cube state.</param>
+    /// <param name="logger">The logger.</param>
+    public MemCubeGrain([PersistentState(StateName)] IPersistentState<MemCubeState> cube, ILogger<MemCubeGrain> logger)
+    {
+        _cube = cube;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryRecord> CreateAsync(MemCubeDraft draft, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ValidateText(draft.Text, nameof(draft));
+        if (!MemCubeKeys.IsValidName(draft.OwnerId))
+        {
+            throw new ArgumentException($"'{draft.OwnerId}' is not a valid owner id.", nameof(draft));
+        }
+
+        if (_cube.State.Exists)
+        {
+            throw new InvalidOperationException($"Memory '{_cube.State.Id}' already exists.");
+        }
+
+        var key = GetPrimaryKeyString();
+        var parts = key.Split('/');
+        var now = TimeProvider.GetUtcNow();
+        var state = new MemCubeState
+        {
+            Id = parts[2],
+            TenantId = parts[0],
+            SpaceKey = parts[1],
+            OwnerId = draft.OwnerId,
+            Kind = draft.Kind,
+            State = MemCubeLifecycle.Generated,
+            Text = draft.Text,
+            Provenance = draft.Provenance,
+            ValidFrom = draft.ValidFrom,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+            Tags = draft.Tags,
+            Entities = draft.Entities,
+            Confidence = draft.Confidence,
+        };
+        await CommitAsync(state with { History = [Snapshot(state, "created")] }, cancellationToken);
+        return _cube.State.ToRecord();
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryRecord> ActivateAsync(CancellationToken cancellationToken = default)
+    {
+        await TransitionAsync(MemCubeLifecycle.Activated, "activated", cancellationToken);
+        return _cube.State.ToRecord();
+    }
+
+    /// <inheritdoc />
+    public Task<MemoryRecord> GetAsync(CancellationToken cancellationToken = default)
+    {
+        var state = RequireLive();
+        CountAccess(1, TimeProvider.GetUtcNow());
+        return Task.FromResult(state.ToRecord() with { Access = _cube.State.Access });
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryRecord> UpdateAsync(MemoryUpdate update, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.IsEmpty)
+        {
+            throw new ArgumentException("An update must change at least one field.", nameof(update));
+        }
+
+        if (update.Text is not null)
+        {
+            ValidateText(update.Text, nameof(update));
+        }
+
+        var state = RequireLive();
+        RequireVersion(state, expectedVersion);
+        if (!MemCubeLifecycleRules.IsEditable(state.State))
+        {
+            throw new InvalidLifecycleTransitionException(state.Id, state.State, state.State);
+        }
+
+        var validFrom = update.ValidFrom ?? state.ValidFrom;
+        var validTo = update.ValidTo ?? state.ValidTo;
+        if (validFrom is { } from && validTo is { } to && to < from)
+        {
+            throw new ArgumentException("validTo must not be before validFrom.", nameof(update));
+        }
+
+        var next = state with
+        {
+            Text = update.Text ?? state.Text,
+            Tags = update.Tags ?? state.Tags,
+            Entities = update.Entities ?? state.Entities,
+            ValidFrom = validFrom,
+            ValidTo = validTo,
+            Version = state.Version + 1,
+            UpdatedAt = TimeProvider.GetUtcNow(),
+        };
+        await CommitAsync(next with { History = [.. state.History, Snapshot(next, "updated")] }, cancellationToken);
+        return _cube.State.ToRecord();
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(long? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var state = RequireLive();
+        if (expectedVersion is { } expected)
+        {
+            RequireVersion(state, expected);
+        }
+
+        // Erasure: the payload leaves the current version and every historical one; metadata stays as a tombstone
+        // so history and audit can say that a memory existed and when it was erased.
+        var erased = state with
+        {
+            State = MemCubeLifecycle.Deleted,
+            Text = "",
+            Tags = [],
+            Entities = [],
+            Provenance = state.Provenance is { } p ? p with { Speaker = null } : null,
+            Version = state.Version + 1,
+            UpdatedAt = TimeProvider.GetUtcNow(),
+        };
+        var history = state.History.Select(v => v with { Text = "", Tags = [], Entities = [] }).ToList();
+        history.Add(Snapshot(erased, "deleted"));
+        await CommitAsync(erased with { History = history }, cancellationToken);
+        LogErased(_logger, state.Id);
+    }
+
+    /// <inheritdoc />
+    public Task<MemoryHistory> GetHistoryAsync(CancellationToken cancellationToken = default)
+    {
+        var state = _cube.State;
+        if (!state.Exists)
+        {
+            throw new MemoryNotFoundException(MemCubeKeys.CubeIdOf(GetPrimaryKeyString()));
+        }
+
+        return Task.FromResult(new MemoryHistory(state.Id, state.History));
+    }
+
+    /// <inheritdoc />
+    public Task RecordAccessAsync(int count, DateTimeOffset lastAccessAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (_cube.State.Exists && _cube.State.State != MemCubeLifecycle.Deleted)
+        {
+            CountAccess(count, lastAccessAt);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _accessFlushTimer?.Dispose();
+        await FlushAccessAsync(cancellationToken);
+    }
+
+    private void CountAccess(int count, DateTimeOffset at)
+    {
+        var access = _cube.State.Access;
+        var decayed = access.LastAccessAt is { } last && at > last
+            ? access.DecayedFrequency * Math.Pow(0.5, (at - last).TotalSeconds / AccessHalfLife.TotalSeconds)
+            : access.DecayedFrequency;
+        var latest = access.LastAccessAt is { } previous && previous > at ? previous : at;
+        _cube.State = _cube.State with { Access = new MemoryAccessStats(access.Count + count, latest, decayed + count) };
+        _accessDirty = true;
+        _accessFlushTimer ??= RegisterGrainTimer(FlushAccessAsync, AccessFlushPeriod, AccessFlushPeriod);
+    }
+
+    private async Task FlushAccessAsync(CancellationToken cancellationToken)
+    {
+        if (!_accessDirty)
+        {
+            return;
+        }
+
+        try
+        {
+            await _cube.WriteStateAsync(cancellationToken);
+            _accessDirty = false;
+        }
+        catch (InconsistentStateException)
+        {
+            // Another writer changed the cube; its content wins and the unflushed counts are dropped.
+            LogAccessFlushConflict(_logger, _cube.State.Id);
+            await _cube.ReadStateAsync(cancellationToken);
+            _accessDirty = false;
+        }
+    }
+
+    private async Task TransitionAsync(MemCubeLifecycle to, string change, CancellationToken cancellationToken)
+    {
+        var state = RequireLive();
+        if (!MemCubeLifecycleRules.CanTransition(state.State, to))
+        {
+            throw new InvalidLifecycleTransitionException(state.Id, state.State, to);
+        }
+
+        var next = state with { State = to, Version = state.Version + 1, UpdatedAt = TimeProvider.GetUtcNow() };
+        await CommitAsync(next with { History = [.. state.History, Snapshot(next, change)] }, cancellationToken);
+    }
+
+    private async Task CommitAsync(MemCubeState next, CancellationToken cancellationToken)
+    {
+        var previous = _cube.State;
+        _cube.State = next;
+        try
+        {
+            await _cube.WriteStateAsync(cancellationToken);
+            _accessDirty = false;
+        }
+        catch
+        {
+            // A failed write must not leave the activation showing a version that storage does not hold.
+            _cube.State = previous;
+            throw;
+        }
+    }
+
+    private MemCubeState RequireLive()
+    {
+        var state = _cube.State;
+        if (!state.Exists || state.State == MemCubeLifecycle.Deleted)
+        {
+            throw new MemoryNotFoundException(MemCubeKeys.CubeIdOf(GetPrimaryKeyString()));
+        }
+
+        return state;
+    }
+
+    private static void RequireVersion(MemCubeState state, long expectedVersion)
+    {
+        if (state.Version != expectedVersion)
+        {
+            throw new VersionConflictException(state.Id, expectedVersion, state.Version);
+        }
+    }
+
+    private static void ValidateText(string? text, string parameterName)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ArgumentException("A memory's text must not be empty.", parameterName);
+        }
+
+        if (text.Length > MaxTextLength)
+        {
+            throw new ArgumentException($"A memory's text is at most {MaxTextLength} characters.", parameterName);
+        }
+    }
+
+    private static MemoryVersion Snapshot(MemCubeState s, string change)
+        => new(s.Version, change, s.State, s.Text, s.Tags, s.Entities, s.ValidFrom, s.ValidTo, s.UpdatedAt);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Memory {CubeId} erased")]
+    private static partial void LogErased(ILogger logger, string cubeId);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+        Message = "Access statistics of memory {CubeId} were dropped: the cube changed in storage")]
+    private static partial void LogAccessFlushConflict(ILogger logger, string cubeId);
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace MemOS.Runtime;
+
+/// <summary>The grain runtime's instruments, on the meter <see cref="MeterName"/>.</summary>
+internal sealed class RuntimeMetrics : IDisposable
+{
+    public const string MeterName = "MemOS.Runtime";
+
+    private static readonly string[] ReasonTags = Enum.GetValues<DeactivationReason>().Select(ToTag).ToArray();
+
+    // Owned only when no IMeterFactory is registered; a factory's meters are disposed by the factory.
+    private readonly Meter? _ownedMeter;
+    private readonly Counter<long> _created;
+    private readonly Counter<long> _deactivated;
+    private readonly Histogram<double> _callDuration;
+
+    public RuntimeMetrics(IMeterFactory? meterFactory, Func<IEnumerable<Measurement<long>>> observeLiveActivations)
+    {
+        Meter meter;
+        if (meterFactory is not null)
+        {
+            meter = meterFactory.Create(MeterName);
+        }
+        else
+        {
+            // One meter per runtime rather than a static one: the observable instrument below holds this runtime,
+            // and a meter's instruments can only be released by disposing the meter.
+            meter = _ownedMeter = new Meter(MeterName);
+        }
+
+        _created = meter.CreateCounter<long>(
+            "memos.runtime.activation.created", unit: "{activation}", description: "Grain activations created.");
+        _deactivated = meter.CreateCounter<long>(
+            "memos.runtime.activation.deactivated",
+            unit: "{activation}",
+            description: "Grain activations deactivated, by reason (idle_timeout, application_requested, shutting_down, activation_failed).");
+        meter.CreateObservableUpDownCounter(
+            "memos.runtime.activations",
+            observeLiveActivations,
+            unit: "{activation}",
+            description: "Live grain activations, including those deactivating.");
+        _callDuration = meter.CreateHistogram<double>(
+            "memos.runtime.call.duration",
+            unit: "s",
+            description: "Time a grain call runs as a turn of its activation, from dequeue to completion (queueing excluded).");
+    }
+
+    public static string ToTag(DeactivationReason reason) => reason switch
+    {
+        DeactivationReason.IdleTimeout => "idle_timeout",
+        DeactivationReason.ApplicationRequested => "application_requested",
+        DeactivationReason.ShuttingDown => "shutting_down",
+        DeactivationReason.ActivationFailed => "activation_failed",
+        _ => "unknown",
+    };
+
+    public void ActivationCreated(string grainType)
+        => _created.Add(1, new KeyValuePair<string, object?>("grain.type", grainType));
+
+    public void ActivationDeactivated(string grainType, DeactivationReason reason)
+    {
+        var index = (int)reason;
+        var tag = index >= 0 && index < ReasonTags.Length ? ReasonTags[index] : "unknown";
+        _deactivated.Add(1, new TagList { { "grain.type", grainType }, { "reason", tag } });
+    }
+
+    public void RecordCall(string grainType, TimeSpan duration)
+    {
+        if (_callDuration.Enabled)
+        {
+            _callDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("grain.type", grainType));
+        }
+    }
+
+    public void Dispose() => _ownedMeter?.Dispose();
+}

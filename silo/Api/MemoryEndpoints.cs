@@ -1,0 +1,118 @@
+using MemOS.Grains.Interfaces;
+using MemOS.Grains.Interfaces.Grains;
+using MemOS.Grains.Interfaces.Memories;
+using MemOS.Grains.Interfaces.Search;
+using MemOS.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MemOS.Silo.Api;
+
+/// <summary>The <c>/v1</c> memory routes. Each request names its user; until authentication lands every user lives in
+/// the default tenant. Handlers validate input, then call the user's MemScheduler grain.</summary>
+public static class MemoryEndpoints
+{
+    /// <summary>The longest search query, in characters.</summary>
+    public const int MaxQueryLength = 4_096;
+
+    /// <summary>The most hits (or packing candidates) a search may ask for.</summary>
+    public const int MaxTopK = 200;
+
+    /// <summary>The largest token budget a search may ask for.</summary>
+    public const int MaxTokenBudget = 100_000;
+
+    /// <summary>The default number of hits without a token budget.</summary>
+    public const int DefaultTopK = 10;
+
+    /// <summary>Maps the memory routes.</summary>
+    /// <param name="app">The route builder.</param>
+    /// <returns>The <c>/v1</c> route group.</returns>
+    public static RouteGroupBuilder MapMemoryEndpoints(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("memories");
+        v1.MapPost("/memories", AddAsync).WithSummary("Remember messages (all-or-nothing).");
+        v1.MapPost("/search", SearchAsync).WithSummary("Search a user's memories, optionally within a token budget.");
+        v1.MapGet("/memories/{id}", GetAsync).WithSummary("Get a memory; the ETag header carries its version.");
+        v1.MapPatch("/memories/{id}", UpdateAsync).WithSummary("Update a memory; requires If-Match.");
+        v1.MapDelete("/memories/{id}", DeleteAsync).WithSummary("Erase a memory; If-Match optional.");
+        v1.MapGet("/memories/{id}/history", HistoryAsync).WithSummary("The memory's versions, oldest first.");
+        return v1;
+    }
+
+    private static async Task<Results<Created<AddMemoriesResponse>, Ok<AddMemoriesResponse>>> AddAsync(
+        AddMemoriesRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var user = RequestValidation.RequireUser(request.User);
+        if (request.Messages is null || request.Messages.Count == 0)
+        {
+            throw RequestValidation.Invalid("messages", "At least one message is needed.");
+        }
+
+        var response = await Scheduler(grains, user).AddMessagesAsync(request.ConversationId, request.Messages, cancellationToken);
+        return response.Memories.Any(m => m.Created)
+            ? TypedResults.Created((string?)null, response)
+            : TypedResults.Ok(response);
+    }
+
+    private static async Task<Ok<SearchResponse>> SearchAsync(
+        SearchRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var user = RequestValidation.RequireUser(request.User);
+        if (string.IsNullOrWhiteSpace(request.Query) || request.Query.Length > MaxQueryLength)
+        {
+            throw RequestValidation.Invalid("query", $"A query is 1-{MaxQueryLength} characters, not blank.");
+        }
+
+        if (request.TopK is < 1 or > MaxTopK)
+        {
+            throw RequestValidation.Invalid("topK", $"topK is 1-{MaxTopK}.");
+        }
+
+        if (request.TokenBudget is < 1 or > MaxTokenBudget)
+        {
+            throw RequestValidation.Invalid("tokenBudget", $"tokenBudget is 1-{MaxTokenBudget}.");
+        }
+
+        var topK = request.TopK ?? (request.TokenBudget is null ? DefaultTopK : MaxTopK);
+        var query = new MemorySearchQuery(request.Query, topK, request.TokenBudget);
+        return TypedResults.Ok(await Scheduler(grains, user).SearchAsync(query, cancellationToken));
+    }
+
+    private static async Task<Ok<MemoryRecord>> GetAsync(
+        string id, [FromQuery] string? user, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+    {
+        var record = await Scheduler(grains, RequestValidation.RequireUser(user)).GetMemoryAsync(id, cancellationToken);
+        http.Response.Headers.ETag = ETags.Format(record.Version);
+        return TypedResults.Ok(record);
+    }
+
+    private static async Task<Ok<MemoryRecord>> UpdateAsync(
+        string id, UpdateMemoryRequest request, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+    {
+        var user = RequestValidation.RequireUser(request.User);
+        var expected = ETags.RequireIfMatch(http.Request);
+        if (request.Update is null || request.Update.IsEmpty)
+        {
+            throw RequestValidation.Invalid("update", "An update must set at least one of text, tags, entities, validFrom, validTo.");
+        }
+
+        var record = await Scheduler(grains, user).UpdateMemoryAsync(id, request.Update, expected, cancellationToken);
+        http.Response.Headers.ETag = ETags.Format(record.Version);
+        return TypedResults.Ok(record);
+    }
+
+    private static async Task<NoContent> DeleteAsync(
+        string id, [FromQuery] string? user, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+    {
+        var scheduler = Scheduler(grains, RequestValidation.RequireUser(user));
+        await scheduler.DeleteMemoryAsync(id, ETags.OptionalIfMatch(http.Request), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<MemoryHistory>> HistoryAsync(
+        string id, [FromQuery] string? user, IGrainFactory grains, CancellationToken cancellationToken)
+        => TypedResults.Ok(await Scheduler(grains, RequestValidation.RequireUser(user)).GetHistoryAsync(id, cancellationToken));
+
+    private static IMemSchedulerGrain Scheduler(IGrainFactory grains, string user)
+        => grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.Scheduler(MemCubeKeys.DefaultTenant, user));
+}

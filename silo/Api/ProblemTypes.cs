@@ -1,0 +1,41 @@
+namespace MemOS.Silo.Api;
+
+/// <summary>The stable <c>type</c> URIs of the API's problem details (RFC 9457). Clients branch on these, never on text.</summary>
+public static class ProblemTypes
+{
+    /// <summary>A field is missing or invalid (400).</summary>
+    public const string InvalidRequest = "urn:memos:problem:invalid-request";
+
+    /// <summary>The body is not valid JSON or has the wrong shape (400).</summary>
+    public const string MalformedBody = "urn:memos:problem:malformed-body";
+
+    /// <summary>The body is larger than the silo accepts (413).</summary>
+    public const string PayloadTooLarge = "urn:memos:problem:payload-too-large";
+
+    /// <summary>The content type is not JSON (415).</summary>
+    public const string UnsupportedMediaType = "urn:memos:problem:unsupported-media-type";
+
+    /// <summary>The memory does not exist for this user (404).</summary>
+    public const string NotFound = "urn:memos:problem:not-found";
+
+    /// <summary>If-Match names a version that is no longer current (412).</summary>
+    public const string VersionConflict = "urn:memos:problem:version-conflict";
+
+    /// <summary>An update came without If-Match (428).</summary>
+    public const string PreconditionRequired = "urn:memos:problem:precondition-required";
+
+    /// <summary>A remembered message came again with other content (409).</summary>
+    public const string MessageConflict = "urn:memos:problem:message-conflict";
+
+    /// <summary>The lifecycle state does not allow the operation (409).</summary>
+    public const string InvalidTransition = "urn:memos:problem:invalid-transition";
+
+    /// <summary>A concurrent write won; retry (409).</summary>
+    public const string ConcurrencyConflict = "urn:memos:problem:concurrency-conflict";
+
+    /// <summary>A transient failure; retry later (503).</summary>
+    public const string Unavailable = "urn:memos:problem:unavailable";
+
+    /// <summary>An unexpected failure (500).</summary>
+    public const string Internal = "urn:memos:problem:internal";
+}

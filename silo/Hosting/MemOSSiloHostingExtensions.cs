@@ -1,0 +1,55 @@
+using MemOS.Grains;
+using MemOS.Grains.Interfaces.Serialization;
+using MemOS.Grains.Memories;
+using MemOS.Runtime.Hosting;
+using MemOS.Silo.Api;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace MemOS.Silo.Hosting;
+
+/// <summary>Builder extensions that assemble a silo: grain runtime, storage, grains, REST API.</summary>
+public static class MemOSSiloHostingExtensions
+{
+    /// <summary>Registers everything a silo runs: the grain runtime on embedded SQLite (in
+    /// <see cref="SiloOptions.DataDirectory"/>), the MemOS grains, JSON, problem details and OpenAPI.</summary>
+    /// <param name="builder">The web application builder.</param>
+    /// <returns>The same builder.</returns>
+    /// <exception cref="OptionsValidationException">The <c>MemOS:Silo</c> settings are invalid.</exception>
+    public static WebApplicationBuilder AddMemOSSilo(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<SiloOptions>().BindConfiguration(SiloOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
+        var siloOptions = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = siloOptions.MaxRequestBodyBytes);
+        services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, MemOSJsonContext.Default));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddOpenApi();
+
+        var dataDirectory = Path.GetFullPath(siloOptions.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        services.AddMemOSGrainRuntime(runtime => runtime.IdleTimeout = siloOptions.GrainIdleTimeout);
+        services.UseSqliteGrainStorage($"Data Source={Path.Combine(dataDirectory, "memos.db")}");
+        services.AddGrainsFromAssembly(typeof(MemCubeGrain).Assembly);
+        services.AddMemOSGrainServices();
+        return builder;
+    }
+
+    /// <summary>Maps the REST API (<c>/v1</c>), <c>/healthz</c> and the OpenAPI document (<c>/openapi/v1.json</c>),
+    /// with every error answered as RFC 9457 problem details.</summary>
+    /// <param name="app">The built application.</param>
+    /// <returns>The same application.</returns>
+    public static WebApplication MapMemOSSilo(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("healthy"))).WithTags("health");
+        app.MapMemoryEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,18 @@
+namespace MemOS.Silo.Hosting;
+
+/// <summary>Settings of a silo, bound from <c>MemOS:Silo</c>.</summary>
+public sealed class SiloOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "MemOS:Silo";
+
+    /// <summary>The folder holding the embedded SQLite database (<c>memos.db</c>); created if missing.
+    /// Default: <c>memos-data</c> under the current directory.</summary>
+    public string DataDirectory { get; set; } = "memos-data";
+
+    /// <summary>The largest request body accepted, in bytes; larger ones get 413. Default: 4 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>How long a grain activation may stay idle before it is deactivated. Default: 15 minutes.</summary>
+    public TimeSpan GrainIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+}
