@@ -181,30 +181,30 @@ public static class PorterStemmer
             switch (_word[Length - 2])
             {
                 case 'a':
-                    _ = ReplaceIfMeasured("ational", "ate", 0) || ReplaceIfMeasured("tional", "tion", 0);
+                    _ = ReplaceIfMeasured("ational", "ate") || ReplaceIfMeasured("tional", "tion");
                     break;
                 case 'c':
-                    _ = ReplaceIfMeasured("enci", "ence", 0) || ReplaceIfMeasured("anci", "ance", 0);
+                    _ = ReplaceIfMeasured("enci", "ence") || ReplaceIfMeasured("anci", "ance");
                     break;
                 case 'e':
-                    _ = ReplaceIfMeasured("izer", "ize", 0);
+                    _ = ReplaceIfMeasured("izer", "ize");
                     break;
                 case 'l':
-                    _ = ReplaceIfMeasured("abli", "able", 0) || ReplaceIfMeasured("alli", "al", 0)
-                        || ReplaceIfMeasured("entli", "ent", 0) || ReplaceIfMeasured("eli", "e", 0)
-                        || ReplaceIfMeasured("ousli", "ous", 0);
+                    _ = ReplaceIfMeasured("abli", "able") || ReplaceIfMeasured("alli", "al")
+                        || ReplaceIfMeasured("entli", "ent") || ReplaceIfMeasured("eli", "e")
+                        || ReplaceIfMeasured("ousli", "ous");
                     break;
                 case 'o':
-                    _ = ReplaceIfMeasured("ization", "ize", 0) || ReplaceIfMeasured("ation", "ate", 0)
-                        || ReplaceIfMeasured("ator", "ate", 0);
+                    _ = ReplaceIfMeasured("ization", "ize") || ReplaceIfMeasured("ation", "ate")
+                        || ReplaceIfMeasured("ator", "ate");
                     break;
                 case 's':
-                    _ = ReplaceIfMeasured("alism", "al", 0) || ReplaceIfMeasured("iveness", "ive", 0)
-                        || ReplaceIfMeasured("fulness", "ful", 0) || ReplaceIfMeasured("ousness", "ous", 0);
+                    _ = ReplaceIfMeasured("alism", "al") || ReplaceIfMeasured("iveness", "ive")
+                        || ReplaceIfMeasured("fulness", "ful") || ReplaceIfMeasured("ousness", "ous");
                     break;
                 case 't':
-                    _ = ReplaceIfMeasured("aliti", "al", 0) || ReplaceIfMeasured("iviti", "ive", 0)
-                        || ReplaceIfMeasured("biliti", "ble", 0);
+                    _ = ReplaceIfMeasured("aliti", "al") || ReplaceIfMeasured("iviti", "ive")
+                        || ReplaceIfMeasured("biliti", "ble");
                     break;
             }
         }
@@ -214,17 +214,17 @@ public static class PorterStemmer
             switch (_word[Length - 1])
             {
                 case 'e':
-                    _ = ReplaceIfMeasured("icate", "ic", 0) || ReplaceIfMeasured("ative", "", 0)
-                        || ReplaceIfMeasured("alize", "al", 0);
+                    _ = ReplaceIfMeasured("icate", "ic") || ReplaceIfMeasured("ative", "")
+                        || ReplaceIfMeasured("alize", "al");
                     break;
                 case 'i':
-                    _ = ReplaceIfMeasured("iciti", "ic", 0);
+                    _ = ReplaceIfMeasured("iciti", "ic");
                     break;
                 case 'l':
-                    _ = ReplaceIfMeasured("ical", "ic", 0) || ReplaceIfMeasured("ful", "", 0);
+                    _ = ReplaceIfMeasured("ical", "ic") || ReplaceIfMeasured("ful", "");
                     break;
                 case 's':
-                    _ = ReplaceIfMeasured("ness", "", 0);
+                    _ = ReplaceIfMeasured("ness", "");
                     break;
             }
         }
@@ -346,11 +346,10 @@ public static class PorterStemmer
         }
 
         /// <summary>
-        /// When the word ends in <paramref name="suffix"/>, replaces it by <paramref name="replacement"/> if the
-        /// measure of the remaining stem exceeds <paramref name="minimumMeasure"/>. Returns whether the suffix
-        /// matched (not whether it was replaced), which ends the step either way.
+        /// The rule <c>(m &gt; 0) suffix -&gt; replacement</c> of steps 2 and 3. Returns whether the suffix matched
+        /// (not whether it was replaced), which ends the step either way.
         /// </summary>
-        private bool ReplaceIfMeasured(string suffix, string replacement, int minimumMeasure)
+        private bool ReplaceIfMeasured(string suffix, string replacement)
         {
             if (!EndsWith(suffix))
             {
@@ -358,7 +357,7 @@ public static class PorterStemmer
             }
 
             var stemLength = Length - suffix.Length;
-            if (Measure(stemLength) > minimumMeasure)
+            if (Measure(stemLength) > 0)
             {
                 replacement.AsSpan().CopyTo(_word[stemLength..]);
                 Length = stemLength + replacement.Length;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
@@ -31,7 +32,7 @@ public sealed class TextAnalyzer
     /// <c>EnglishAnalyzer</c> and NLTK, trimmed of words that carry meaning in personal conversations
     /// (e.g. <c>before</c>, <c>after</c>, <c>again</c>, <c>few</c>, <c>more</c> stay searchable).
     /// </summary>
-    public static IReadOnlySet<string> EnglishStopWords { get; } = new HashSet<string>(StringComparer.Ordinal)
+    public static IReadOnlySet<string> EnglishStopWords { get; } = new[]
     {
         "a", "an", "the",
         "i", "me", "my", "myself", "we", "us", "our", "ourselves",
@@ -51,10 +52,11 @@ public sealed class TextAnalyzer
         "there", "here",
         "i'm", "i've", "i'd", "i'll", "you're", "you've", "we're", "we've", "they're",
         "don't", "didn't", "doesn't", "can't",
-    };
+    }.ToFrozenSet(StringComparer.Ordinal);
 
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup =
-        ((HashSet<string>)EnglishStopWords).GetAlternateLookup<ReadOnlySpan<char>>();
+    // Looked up by span so that a token is tested before (and, for stop words, without) allocating its string.
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup =
+        ((FrozenSet<string>)EnglishStopWords).GetAlternateLookup<ReadOnlySpan<char>>();
 
     private readonly bool _english;
 
@@ -148,6 +150,10 @@ public sealed class TextAnalyzer
         _ => false,
     };
 
+    private static bool IsLetter(UnicodeCategory category) => category is UnicodeCategory.UppercaseLetter
+        or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter or UnicodeCategory.ModifierLetter
+        or UnicodeCategory.OtherLetter;
+
     private static bool IsTokenContinuation(UnicodeCategory category) => IsTokenStart(category) || category is
         UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
@@ -157,7 +163,7 @@ public sealed class TextAnalyzer
         var c = text[index];
         if (c < 0x80)
         {
-            // ASCII fast path: the common case of English text.
+            // ASCII fast path for English text; any letter category will do, callers only classify.
             width = 1;
             return char.IsAsciiLetterOrDigit(c) ? (char.IsAsciiDigit(c) ? UnicodeCategory.DecimalDigitNumber : UnicodeCategory.LowercaseLetter)
                 : UnicodeCategory.OtherPunctuation;
@@ -200,8 +206,7 @@ public sealed class TextAnalyzer
 
             // An apostrophe joins two letters (don't, Caroline's) only in the English configuration.
             if (_english && IsApostrophe(text[i]) && i + 1 < text.Length
-                && char.IsLetter(text[i - 1]) && IsTokenStart(CategoryAt(text, i + 1, out _))
-                && !char.IsDigit(text[i + 1]))
+                && char.IsLetter(text[i - 1]) && IsLetter(CategoryAt(text, i + 1, out _)))
             {
                 i += 1;
                 continue;

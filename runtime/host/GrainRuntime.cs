@@ -389,9 +389,9 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
         GrainActivation activation;
         lock (_directoryLock)
         {
-            if (_activations.TryGetValue(id, out var existing) && existing.TryEnqueueCall(call))
+            if (_activations.TryGetValue(id, out var existing))
             {
-                enqueued = true;
+                enqueued = existing.TryEnqueueCall(call);
                 return existing;
             }
 
@@ -401,7 +401,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
             }
 
             activation = new GrainActivation(this, id, grainClass);
-            _activations[id] = activation;
+            _activations.Add(id, activation);
             _liveByType[id.GrainType] = _liveByType.GetValueOrDefault(id.GrainType) + 1;
 
             // The triggering call goes in before the loop starts, so an activation failure always reaches it.

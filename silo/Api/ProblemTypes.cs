@@ -18,6 +18,9 @@ public static class ProblemTypes
     /// <summary>The memory does not exist for this user (404).</summary>
     public const string NotFound = "urn:memos:problem:not-found";
 
+    /// <summary>The route exists but not for this HTTP method (405).</summary>
+    public const string MethodNotAllowed = "urn:memos:problem:method-not-allowed";
+
     /// <summary>If-Match names a version that is no longer current (412).</summary>
     public const string VersionConflict = "urn:memos:problem:version-conflict";
 

@@ -104,16 +104,25 @@ public sealed class ActivationLifecycleTests
         var first = await grain.PingAsync().Within();
 
         var deactivation = silo.Runtime.DeactivateAllAsync(DeactivationReason.ApplicationRequested, Ct);
-        await silo.Probe.Signal("deactivating s").Task.Within();
-        var call = grain.PingAsync();
+        Guid second;
+        try
+        {
+            await silo.Probe.Signal("deactivating s").Task.Within();
+            var call = grain.PingAsync();
 
-        // Activations are created (and logged) synchronously inside the call, so a second one would show by now.
-        Assert.Single(silo.Logs.Entries, static e => e.EventId.Id == 1000 && e.Message.EndsWith("/s", StringComparison.Ordinal));
-        Assert.False(call.IsCompleted);
+            // Activations are created (and logged) synchronously inside the call, so a second one would show by now.
+            Assert.Single(silo.Logs.Entries, static e => e.EventId.Id == 1000 && e.Message.EndsWith("/s", StringComparison.Ordinal));
+            Assert.False(call.IsCompleted);
 
-        silo.Probe.Signal("deactivate s").TrySetResult();
-        var second = await call.Within();
-        await deactivation.Within();
+            silo.Probe.Signal("deactivate s").TrySetResult();
+            second = await call.Within();
+            await deactivation.Within();
+        }
+        finally
+        {
+            // Also on failure, or disposing the silo would wait for this deactivation forever.
+            silo.Probe.Signal("deactivate s").TrySetResult();
+        }
 
         Assert.NotEqual(first, second);
         Assert.Equal([$"activated {first}", $"deactivated {first}", $"activated {second}"], silo.Probe.Events);

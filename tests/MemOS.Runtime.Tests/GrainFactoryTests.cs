@@ -101,7 +101,7 @@ public sealed class GrainFactoryTests
         using var database = new TempDatabase();
         await using var silo = await TestSilo.StartAsync(database);
 
-        Assert.Equal("metrics-probe", await silo.Grain<IMetricsProbeGrain>("k").GetGrainTypeAsync().Within());
+        Assert.Equal("custom-named", await silo.Grain<INamedGrain>("k").GetGrainTypeAsync().Within());
         await silo.Grain<ICounterGrain>("k").AddAsync(1).Within();
         Assert.NotNull(await silo.Services.GetRequiredService<IGrainStorage>().ReadAsync("counter", "counter", "k", Ct));
     }

@@ -1,7 +1,5 @@
 using System.Text;
 using MemOS.Runtime.Storage;
-using MemOS.Runtime.Tests.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace MemOS.Runtime.Tests;
 
@@ -161,29 +159,4 @@ public abstract class GrainStorageContractTests : IDisposable
     protected static byte[] Payload(string text) => Encoding.UTF8.GetBytes(text);
 
     protected static string Text(ReadOnlyMemory<byte> payload) => Encoding.UTF8.GetString(payload.Span);
-}
-
-public sealed class SqliteGrainStorageContractTests : GrainStorageContractTests
-{
-    private readonly TempDatabase _database = new();
-    private readonly SqliteGrainStorage _storage;
-
-    public SqliteGrainStorageContractTests()
-    {
-        _storage = new SqliteGrainStorage(Options.Create(new SqliteGrainStorageOptions { ConnectionString = _database.ConnectionString }));
-    }
-
-    protected override IGrainStorage Storage => _storage;
-
-    public override void Dispose()
-    {
-        _storage.Dispose();
-        _database.Dispose();
-        base.Dispose();
-    }
-}
-
-public sealed class InMemoryGrainStorageContractTests : GrainStorageContractTests
-{
-    protected override IGrainStorage Storage { get; } = new InMemoryGrainStorage();
 }

@@ -50,13 +50,19 @@ public sealed class TurnBasedExecutionTests
         using var database = new TempDatabase();
         await using var silo = await TestSilo.StartAsync(database);
         var blocked = silo.Grain<IGateGrain>("a").WaitAtGateAsync();
-        await silo.Probe.Signal("entered a").Task.Within();
+        try
+        {
+            await silo.Probe.Signal("entered a").Task.Within();
 
-        // Grain b answers while grain a is parked mid-turn.
-        Assert.Equal("pong b", await silo.Grain<IGateGrain>("b").PingAsync().Within());
-        Assert.False(blocked.IsCompleted);
+            // Grain b answers while grain a is parked mid-turn.
+            Assert.Equal("pong b", await silo.Grain<IGateGrain>("b").PingAsync().Within());
+            Assert.False(blocked.IsCompleted);
+        }
+        finally
+        {
+            silo.Probe.Signal("gate a").TrySetResult();
+        }
 
-        silo.Probe.Signal("gate a").TrySetResult();
         await blocked.Within();
     }
 

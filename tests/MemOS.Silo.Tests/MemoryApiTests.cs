@@ -147,7 +147,7 @@ public sealed class MemoryApiTests(SiloFixture fixture) : IClassFixture<SiloFixt
         var user = NewUser();
         var id = (await Client.AddAsync(Conversation(user), TestContext.Current.CancellationToken)).Memories[0].Memory.Id;
         using var response = await fixture.Http.PatchAsync($"v1/memories/{id}",
-            Json($$"""{"user":"{{user}}","update":{"text":"no precondition"}}"""), TestContext.Current.CancellationToken);
+            Json($$$"""{"user":"{{{user}}}","update":{"text":"no precondition"}}"""), TestContext.Current.CancellationToken);
         await AssertProblemAsync(response, HttpStatusCode.PreconditionRequired, "urn:memos:problem:precondition-required");
     }
 
@@ -212,7 +212,7 @@ public sealed class MemoryApiTests(SiloFixture fixture) : IClassFixture<SiloFixt
         var big = new string('x', 30_000);
         var messages = string.Join(",", Enumerable.Range(0, 3).Select(i => $$"""{"id":"m{{i}}","speaker":"a","text":"{{big}}"}"""));
         using var response = await fixture.Http.PostAsync("v1/memories",
-            Json($$"""{"user":"{{user}}","messages":[{{messages}}]}"""), TestContext.Current.CancellationToken);
+            Json($$$"""{"user":"{{{user}}}","messages":[{{{messages}}}]}"""), TestContext.Current.CancellationToken);
         await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "urn:memos:problem:payload-too-large");
         var search = await Client.SearchAsync(new SearchRequest(user, big[..10]), TestContext.Current.CancellationToken);
         Assert.Empty(search.Hits);

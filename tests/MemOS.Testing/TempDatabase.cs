@@ -1,11 +1,11 @@
-namespace MemOS.Runtime.Tests.Infrastructure;
+namespace MemOS.Testing;
 
 /// <summary>A SQLite database file of its own for one test, deleted afterwards (best effort).</summary>
 public sealed class TempDatabase : IDisposable
 {
     public TempDatabase()
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("memos-runtime-tests-").FullName;
+        Directory = System.IO.Directory.CreateTempSubdirectory("memos-tests-").FullName;
         FilePath = Path.Combine(Directory, "grains.db");
     }
 

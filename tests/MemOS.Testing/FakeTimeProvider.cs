@@ -1,4 +1,4 @@
-namespace MemOS.Runtime.Tests.Infrastructure;
+namespace MemOS.Testing;
 
 /// <summary>A manual clock: time moves only through <see cref="Advance"/>, which fires due timers in due order on
 /// the calling thread. (Microsoft.Extensions.TimeProvider.Testing is not obtainable here.)</summary>

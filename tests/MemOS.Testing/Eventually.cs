@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace MemOS.Runtime.Tests.Infrastructure;
+namespace MemOS.Testing;
 
 /// <summary>Bounded waits for work the test cannot await directly (background loops). Generous limits: they only
 /// bound a failing test, they never decide a passing one.</summary>
