@@ -15,6 +15,7 @@ public static class MemOSGrainsServiceCollectionExtensions
     {
         services.TryAddSingleton<IMemReader, PlaintextMemReader>();
         services.AddOptions<MemSchedulerOptions>();
+        services.AddOptions<MemReaderOptions>();
         return services;
     }
 }

@@ -34,13 +34,29 @@ public interface IMemCubeGrain : IGrainWithStringKey
     /// <summary>Changes payload or metadata if the cube is still at <paramref name="expectedVersion"/>.</summary>
     /// <param name="update">The fields to change; at least one.</param>
     /// <param name="expectedVersion">The version the caller read.</param>
+    /// <param name="embedding">The vector of the new text, when the text changes and the caller embedded it; when the
+    /// text changes and this is <see langword="null"/>, the cube drops its old vector.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The cube at its new version.</returns>
     /// <exception cref="ArgumentException">The update is empty or invalid.</exception>
     /// <exception cref="MemoryNotFoundException">The cube does not exist or was erased.</exception>
     /// <exception cref="VersionConflictException">The cube is at another version; nothing was written.</exception>
     /// <exception cref="InvalidLifecycleTransitionException">The cube's state does not allow updates (Merged, Expired).</exception>
-    Task<MemoryRecord> UpdateAsync(MemoryUpdate update, long expectedVersion, CancellationToken cancellationToken = default);
+    Task<MemoryRecord> UpdateAsync(
+        MemoryUpdate update, long expectedVersion, MemoryEmbedding? embedding = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the stored vector of the cube's current text, if any.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The embedding, or <see langword="null"/> when the cube has none.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist or was erased.</exception>
+    Task<MemoryEmbedding?> GetEmbeddingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new vector of the cube's current text (a re-embedding: derived data, so no new version).</summary>
+    /// <param name="embedding">The vector.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the vector is durable.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist or was erased.</exception>
+    Task SetEmbeddingAsync(MemoryEmbedding embedding, CancellationToken cancellationToken = default);
 
     /// <summary>Erases the cube: state <see cref="MemCubeLifecycle.Deleted"/>, payload removed from every version.</summary>
     /// <param name="expectedVersion">The version the caller read, or null to delete whatever the version.</param>

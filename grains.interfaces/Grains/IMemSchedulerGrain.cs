@@ -22,7 +22,8 @@ public interface IMemSchedulerGrain : IGrainWithStringKey
     Task<AddMemoriesResponse> AddMessagesAsync(
         string? conversationId, IReadOnlyList<ConversationMessage> messages, CancellationToken cancellationToken = default);
 
-    /// <summary>Finds the user's memories for a query (BM25 over the analyzed text), optionally packed into a token budget.</summary>
+    /// <summary>Finds the user's memories for a query by hybrid retrieval (BM25 and dense vectors fused by reciprocal
+    /// rank, with speaker, time and neighbour signals), optionally packed into a token budget.</summary>
     /// <param name="query">The validated query.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The hits and the tokens they take.</returns>
@@ -55,6 +56,12 @@ public interface IMemSchedulerGrain : IGrainWithStringKey
     /// <exception cref="MemoryNotFoundException">The user has no such memory.</exception>
     /// <exception cref="VersionConflictException">The memory is at another version; nothing was erased.</exception>
     Task DeleteMemoryAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Re-embeds, with the silo's current embedder, every memory of the user whose stored vector came from
+    /// another model (or that has none), stores the new vectors with the cubes and puts them in the vector index.</summary>
+    /// <param name="cancellationToken">Cancels the call (memories re-embedded so far keep their new vectors).</param>
+    /// <returns>How many memories were re-embedded.</returns>
+    Task<int> ReembedAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Returns the version history of one of the user's memories (including erased ones' tombstones).</summary>
     /// <param name="cubeId">The cube id.</param>

@@ -11,6 +11,8 @@ namespace MemOS.Grains.Interfaces.Memories;
 /// <param name="Tags">Labels.</param>
 /// <param name="Entities">Names it mentions.</param>
 /// <param name="Confidence">How sure the producer is, 0-1.</param>
+/// <param name="Embedding">The vector of <paramref name="Text"/>, when the scheduler embedded it (stored with the cube so that
+/// re-activation does not re-embed).</param>
 public sealed record MemCubeDraft(
     [property: JsonPropertyName("ownerId")] string OwnerId,
     [property: JsonPropertyName("kind")] string Kind,
@@ -19,4 +21,5 @@ public sealed record MemCubeDraft(
     [property: JsonPropertyName("validFrom")] DateTimeOffset? ValidFrom,
     [property: JsonPropertyName("tags")] IReadOnlyList<string> Tags,
     [property: JsonPropertyName("entities")] IReadOnlyList<string> Entities,
-    [property: JsonPropertyName("confidence")] double Confidence = 1.0);
+    [property: JsonPropertyName("confidence")] double Confidence = 1.0,
+    [property: JsonPropertyName("embedding")] MemoryEmbedding? Embedding = null);

@@ -6,6 +6,9 @@ public static class MemoryKinds
     /// <summary>A raw conversation turn, as said.</summary>
     public const string Turn = "turn";
 
+    /// <summary>A part of a conversation turn: one sentence or a few short ones, as said.</summary>
+    public const string Utterance = "utterance";
+
     /// <summary>A fact about the world or the user.</summary>
     public const string Fact = "fact";
 

@@ -21,14 +21,50 @@ public static class CubeIds
         }
 
         RandomNumberGenerator.Fill(bytes[6..]);
-        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes);
-        return string.Create(26, value, static (chars, v) =>
-        {
-            for (var i = 25; i >= 0; i--)
-            {
-                chars[i] = Alphabet[(int)(v & 31)];
-                v >>= 5;
-            }
-        });
+        return Encode(System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes));
     }
+
+    /// <summary>Returns <paramref name="count"/> ids for cubes created together at <paramref name="now"/>, in strictly
+    /// increasing order (the ULID spec's monotonic generation: the random part of each next id is the previous one
+    /// plus 1), so a batch's ids sort in the order of its items.</summary>
+    /// <param name="now">The creation time.</param>
+    /// <param name="count">How many ids, at least 0.</param>
+    /// <returns>The ids, ascending.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
+    public static IReadOnlyList<string> NewSequence(DateTimeOffset now, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var ids = new string[count];
+        if (count == 0)
+        {
+            return ids;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        var ms = (ulong)Math.Max(0, now.ToUnixTimeMilliseconds());
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(ms >> (8 * (5 - i)));
+        }
+
+        RandomNumberGenerator.Fill(bytes[6..]);
+        // Clear the top random bit so that adding up to 2^79 never carries into the timestamp.
+        bytes[6] &= 0x7F;
+        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes);
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = Encode(value + (UInt128)i);
+        }
+
+        return ids;
+    }
+
+    private static string Encode(UInt128 value) => string.Create(26, value, static (chars, v) =>
+    {
+        for (var i = 25; i >= 0; i--)
+        {
+            chars[i] = Alphabet[(int)(v & 31)];
+            v >>= 5;
+        }
+    });
 }

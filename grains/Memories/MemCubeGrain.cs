@@ -74,6 +74,7 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             Tags = draft.Tags,
             Entities = draft.Entities,
             Confidence = draft.Confidence,
+            Embedding = draft.Embedding,
         };
         await CommitAsync(state with { History = [Snapshot(state, "created")] }, cancellationToken);
         return _cube.State.ToRecord();
@@ -95,7 +96,8 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
     }
 
     /// <inheritdoc />
-    public async Task<MemoryRecord> UpdateAsync(MemoryUpdate update, long expectedVersion, CancellationToken cancellationToken = default)
+    public async Task<MemoryRecord> UpdateAsync(
+        MemoryUpdate update, long expectedVersion, MemoryEmbedding? embedding = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
         if (update.IsEmpty)
@@ -125,6 +127,8 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
         var next = state with
         {
             Text = update.Text ?? state.Text,
+            // A new text makes the old vector wrong: keep the one given for the new text, or none (re-embedded later).
+            Embedding = update.Text is null || update.Text == state.Text ? embedding ?? state.Embedding : embedding,
             Tags = update.Tags ?? state.Tags,
             Entities = update.Entities ?? state.Entities,
             ValidFrom = validFrom,
@@ -134,6 +138,18 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
         };
         await CommitAsync(next with { History = [.. state.History, Snapshot(next, "updated")] }, cancellationToken);
         return _cube.State.ToRecord();
+    }
+
+    /// <inheritdoc />
+    public Task<MemoryEmbedding?> GetEmbeddingAsync(CancellationToken cancellationToken = default)
+        => Task.FromResult(RequireLive().Embedding);
+
+    /// <inheritdoc />
+    public async Task SetEmbeddingAsync(MemoryEmbedding embedding, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(embedding);
+        var state = RequireLive();
+        await CommitAsync(state with { Embedding = embedding }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -151,6 +167,7 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
         {
             State = MemCubeLifecycle.Deleted,
             Text = "",
+            Embedding = null,
             Tags = [],
             Entities = [],
             Provenance = state.Provenance is { } p ? p with { Speaker = null } : null,

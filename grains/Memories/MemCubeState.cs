@@ -63,6 +63,10 @@ public sealed record MemCubeState
     /// <summary>Access statistics.</summary>
     public MemoryAccessStats Access { get; init; } = MemoryAccessStats.None;
 
+    /// <summary>The vector of <see cref="Text"/> and its embedder, or <see langword="null"/> when not embedded (yet, or
+    /// since the text changed, or erased).</summary>
+    public MemoryEmbedding? Embedding { get; init; }
+
     /// <summary>Every version, oldest first (append-only).</summary>
     public IReadOnlyList<MemoryVersion> History { get; init; } = [];
 

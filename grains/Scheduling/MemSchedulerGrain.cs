@@ -7,15 +7,18 @@ using MemOS.Grains.Interfaces.Search;
 using MemOS.Grains.Memories;
 using MemOS.Grains.Reader;
 using MemOS.Grains.Retrieval;
+using MemOS.Grains.Retrieval.Vectors;
+using MemOS.Inference.Embeddings;
 using MemOS.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MemOS.Grains.Scheduling;
 
-/// <summary>The MemScheduler of one user (see <see cref="IMemSchedulerGrain"/>). Holds a BM25 index over the
-/// user's activated MemCubes in memory, rebuilt from storage on activation, and batches the access counts of
-/// search hits to the cubes on a timer.</summary>
+/// <summary>The MemScheduler of one user (see <see cref="IMemSchedulerGrain"/>). Holds a BM25 index and a vector
+/// index over the user's activated MemCubes in memory, rebuilt from storage on activation (vectors are stored with
+/// the cubes, so activation does not re-embed), serves hybrid search (<c>MemSchedulerGrain.Search.cs</c>), and
+/// batches the access counts of search hits to the cubes on a timer.</summary>
 [GrainType(GrainTypeName)]
 public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 {
@@ -30,9 +33,14 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
     private readonly IGrainStateQuery _stateQuery;
     private readonly IMemReader _reader;
+    private readonly IEmbedder _embedder;
     private readonly MemSchedulerOptions _options;
     private readonly ILogger<MemSchedulerGrain> _logger;
     private readonly Bm25Index _lexical = new();
+    private readonly ExactVectorIndex _vectors;
+    private readonly Dictionary<string, List<string>> _conversationOrder = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _speakers = new(StringComparer.OrdinalIgnoreCase);
+    private bool _commonComponentDirty;
     private readonly Dictionary<string, IndexedMemory> _memories = new(StringComparer.Ordinal);
     private readonly HashSet<string> _tombstones = new(StringComparer.Ordinal);
     private readonly Dictionary<(string ConversationId, string MessageId), string> _messages = [];
@@ -45,15 +53,22 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     /// <summary>Creates the grain.</summary>
     /// <param name="stateQuery">Scans stored cubes to rebuild the index.</param>
     /// <param name="reader">The MemReader turning messages into drafts.</param>
+    /// <param name="embedder">The embedder of memory texts and queries.</param>
     /// <param name="options">Scheduler settings.</param>
     /// <param name="logger">The logger.</param>
     public MemSchedulerGrain(
-        IGrainStateQuery stateQuery, IMemReader reader, IOptions<MemSchedulerOptions> options, ILogger<MemSchedulerGrain> logger)
+        IGrainStateQuery stateQuery,
+        IMemReader reader,
+        IEmbedder embedder,
+        IOptions<MemSchedulerOptions> options,
+        ILogger<MemSchedulerGrain> logger)
     {
         _stateQuery = stateQuery;
         _reader = reader;
+        _embedder = embedder;
         _options = options.Value;
         _logger = logger;
+        _vectors = new ExactVectorIndex(embedder.ModelId, embedder.Dimension, _options.RemoveCommonComponent);
     }
 
     /// <inheritdoc />
@@ -67,15 +82,16 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
         var started = Stopwatch.GetTimestamp();
         var unactivated = new List<string>();
+        var stored = new List<MemCubeState>();
         var prefix = MemCubeKeys.SpacePrefix(_tenantId, _spaceKey);
-        await foreach (var stored in _stateQuery.ScanAsync<MemCubeState>(
+        await foreach (var row in _stateQuery.ScanAsync<MemCubeState>(
                            MemCubeGrain.GrainTypeName, MemCubeGrain.StateName, prefix, cancellationToken))
         {
-            var state = stored.State;
+            var state = row.State;
             switch (state.State)
             {
                 case MemCubeLifecycle.Activated:
-                    Index(state.ToRecord());
+                    stored.Add(state);
                     break;
                 case MemCubeLifecycle.Generated:
                     unactivated.Add(state.Id);
@@ -86,11 +102,25 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
             }
         }
 
+        // Cube ids sort by creation (monotonic ULIDs), which keeps each conversation's memories in message order.
+        foreach (var state in stored.OrderBy(s => s.Id, StringComparer.Ordinal))
+        {
+            Index(state.ToRecord(), state.Embedding);
+        }
+
         // A cube left Generated means an add stopped between creating and activating it (a crash). Its message
         // reached us, and a client retrying the add is answered from the message index, so admit it now.
-        foreach (var id in unactivated)
+        foreach (var id in unactivated.Order(StringComparer.Ordinal))
         {
-            Index(await Cube(id).ActivateAsync(cancellationToken));
+            var cube = Cube(id);
+            var record = await cube.ActivateAsync(cancellationToken);
+            Index(record, await cube.GetEmbeddingAsync(cancellationToken));
+        }
+
+        RefreshCommonComponent();
+        if (_memories.Count > _vectors.Count)
+        {
+            LogStaleVectors(_logger, _memories.Count - _vectors.Count, _embedder.ModelId);
         }
 
         LogIndexRebuilt(_logger, _memories.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -117,7 +147,10 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
             if (conversationId is not null && _messages.TryGetValue((conversationId, message.Id), out var existingId))
             {
                 var existing = _memories[existingId].Record;
-                if (existing.Text != message.Text.Trim() || existing.Provenance.Speaker != message.Speaker)
+                var same = existing.Provenance.SourceDigest is { } digest
+                    ? digest == PlaintextMemReader.SourceDigest(message.Speaker, message.Text)
+                    : existing.Text == message.Text.Trim() && existing.Provenance.Speaker == message.Speaker;
+                if (!same)
                 {
                     throw new MessageConflictException(conversationId, message.Id, existingId);
                 }
@@ -132,60 +165,21 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
         var now = TimeProvider.GetUtcNow();
         var drafts = _reader.Read(_userId, conversationId, fresh, now);
-        var created = await CreateAllAsync(drafts.Select(d => d.Draft).ToList(), now, cancellationToken);
+        var vectors = drafts.Count == 0 ? [] : await _embedder.EmbedAsync(drafts.Select(d => d.Draft.Text).ToList(), cancellationToken);
+        var embedded = drafts.Select((d, j) => d.Draft with { Embedding = new MemoryEmbedding(_embedder.ModelId, vectors[j]) }).ToList();
+        var created = await CreateAllAsync(embedded, now, cancellationToken);
         for (var j = 0; j < drafts.Count; j++)
         {
             var record = created[j];
-            Index(record);
+            Index(record, embedded[j].Embedding);
             var messageIndex = freshIndex[drafts[j].MessageIndex];
             // A reader may build several memories from one message; the answer lists the first.
             results[messageIndex] ??= new AddedMemory(record, Created: true);
         }
 
+        _commonComponentDirty |= created.Count > 0;
         LogAdded(_logger, created.Count, messages.Count);
         return new AddMemoriesResponse(results.Select(r => r!).ToList());
-    }
-
-    /// <inheritdoc />
-    public Task<SearchResponse> SearchAsync(MemorySearchQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        if (string.IsNullOrWhiteSpace(query.Query))
-        {
-            throw new ArgumentException("A search needs a non-empty query.", nameof(query));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.TopK, 1);
-        if (query.TokenBudget is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(query), "A token budget is at least 1.");
-        }
-
-        var terms = TextAnalyzer.English.Analyze(query.Query);
-        var scored = _lexical.Search(terms, query.TopK);
-        var ranked = new List<(IndexedMemory Memory, double Score)>(scored.Count);
-        foreach (var hit in scored)
-        {
-            ranked.Add((_memories[hit.Id], hit.Score));
-        }
-
-        IReadOnlyList<(IndexedMemory Memory, double Score)> selected = query.TokenBudget is { } budget
-            ? TokenBudgetPacker.Pack(ranked, r => r.Memory.Rendered, budget)
-            : ranked;
-
-        var now = TimeProvider.GetUtcNow();
-        var hits = new List<SearchHit>(selected.Count);
-        var chars = 0;
-        foreach (var (memory, score) in selected)
-        {
-            var r = memory.Record;
-            hits.Add(new SearchHit(r.Id, score, r.Kind, r.Text, r.Provenance.Speaker, r.ValidFrom, r.Provenance, memory.Rendered));
-            chars += memory.Rendered.Length;
-            CountAccess(r.Id, now);
-        }
-
-        var usedTokens = MemoryRendering.CountContextTokens(chars, hits.Count);
-        return Task.FromResult(new SearchResponse(hits, usedTokens, query.TokenBudget));
     }
 
     /// <inheritdoc />
@@ -196,9 +190,17 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     public async Task<MemoryRecord> UpdateMemoryAsync(
         string cubeId, MemoryUpdate update, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        var record = await Cube(RequireKnown(cubeId, includeTombstones: false))
-            .UpdateAsync(update, expectedVersion, cancellationToken);
-        Index(record);
+        var known = _memories[RequireKnown(cubeId, includeTombstones: false)];
+        MemoryEmbedding? embedding = null;
+        if (update.Text is { } text && text != known.Record.Text)
+        {
+            var vectors = await _embedder.EmbedAsync([text], cancellationToken);
+            embedding = new MemoryEmbedding(_embedder.ModelId, vectors[0]);
+        }
+
+        var record = await Cube(cubeId).UpdateAsync(update, expectedVersion, embedding, cancellationToken);
+        Index(record, embedding);
+        _commonComponentDirty |= embedding is not null;
         return record;
     }
 
@@ -217,7 +219,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private async Task<List<MemoryRecord>> CreateAllAsync(
         IReadOnlyList<MemCubeDraft> drafts, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var grains = drafts.Select(_ => Cube(CubeIds.New(now))).ToArray();
+        var grains = CubeIds.NewSequence(now, drafts.Count).Select(Cube).ToArray();
         var records = new MemoryRecord?[drafts.Count];
         var createdFlags = new bool[drafts.Count];
         using var gate = new SemaphoreSlim(Math.Max(1, _options.WriteConcurrency));
@@ -267,8 +269,9 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         return records.Select(r => r!).ToList();
     }
 
-    private void Index(MemoryRecord record)
+    private void Index(MemoryRecord record, MemoryEmbedding? embedding)
     {
+        var isNew = !_memories.ContainsKey(record.Id);
         var entry = IndexedMemory.Of(record);
         _memories[record.Id] = entry;
         var terms = TextAnalyzer.English.Analyze(record.Provenance.Speaker is { } speaker ? speaker + " " + record.Text : record.Text);
@@ -281,11 +284,37 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
             _lexical.Add(record.Id, terms);
         }
 
+        // A vector of another model (or none) leaves the memory findable by words only until the space is re-embedded;
+        // no embedding on an existing memory means its text did not change, so its vector stays.
+        if (embedding is not null && embedding.ModelId == _vectors.ModelId && embedding.Vector.Length == _vectors.Dimension)
+        {
+            _vectors.Upsert(record.Id, embedding.Vector, embedding.ModelId);
+        }
+        else if (embedding is not null)
+        {
+            _vectors.Remove(record.Id);
+        }
+
+        if (record.Provenance.Speaker is { Length: > 0 } name)
+        {
+            _speakers.TryAdd(name, name);
+        }
+
         if (record.Provenance.ConversationId is { } conversation)
         {
             foreach (var messageId in record.Provenance.MessageIds)
             {
                 _messages.TryAdd((conversation, messageId), record.Id);
+            }
+
+            if (isNew)
+            {
+                if (!_conversationOrder.TryGetValue(conversation, out var order))
+                {
+                    _conversationOrder[conversation] = order = [];
+                }
+
+                order.Add(record.Id);
             }
         }
     }
@@ -298,8 +327,15 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         }
 
         _lexical.Remove(cubeId);
+        _vectors.Remove(cubeId);
+        _commonComponentDirty = true;
         if (entry.Record.Provenance.ConversationId is { } conversation)
         {
+            if (_conversationOrder.TryGetValue(conversation, out var order))
+            {
+                order.Remove(cubeId);
+            }
+
             foreach (var messageId in entry.Record.Provenance.MessageIds)
             {
                 if (_messages.TryGetValue((conversation, messageId), out var owner) && owner == cubeId)
@@ -395,6 +431,14 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Add failed; erasing the {CreatedCount} memories it had stored")]
     private static partial void LogAddRolledBack(ILogger logger, Exception exception, int createdCount);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning,
+        Message = "{StaleCount} memories have no vector of embedder {ModelId}; they are found by words only until the space is re-embedded")]
+    private static partial void LogStaleVectors(ILogger logger, int staleCount, string modelId);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug,
+        Message = "Common component of {VectorCount} vectors recomputed in {ElapsedMs:F1} ms")]
+    private static partial void LogCommonComponent(ILogger logger, int vectorCount, double elapsedMs);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Rollback of a failed add could not erase a memory of {Scheduler}")]
     private static partial void LogRollbackFailed(ILogger logger, Exception exception, string scheduler);

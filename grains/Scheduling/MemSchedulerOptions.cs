@@ -11,4 +11,27 @@ public sealed class MemSchedulerOptions
 
     /// <summary>How many cubes are created or activated concurrently by one add. Default: 16.</summary>
     public int WriteConcurrency { get; set; } = 16;
+
+    /// <summary>How many candidates each ranker (BM25, dense) contributes to fusion. Default: 300.</summary>
+    public int CandidatePool { get; set; } = 300;
+
+    /// <summary>Reciprocal rank fusion's k (Cormack et al. 2009 use 60). Default: 60.</summary>
+    public double RrfK { get; set; } = 60;
+
+    /// <summary>The weight of the BM25 ranking in fusion. Default: 1.</summary>
+    public double LexicalWeight { get; set; } = 1;
+
+    /// <summary>The weight of the dense (embedding) ranking in fusion; 0 turns dense retrieval off. Default: 1.</summary>
+    public double DenseWeight { get; set; } = 1;
+
+    /// <summary>The relative score boost of memories spoken by a person the query names (people mostly tell about
+    /// themselves). Default: 1 (the score doubles).</summary>
+    public double SpeakerBoost { get; set; } = 1;
+
+    /// <summary>Whether dense scores remove the corpus' common component (SIF step 2). Default: true.</summary>
+    public bool RemoveCommonComponent { get; set; } = true;
+
+    /// <summary>The factor on the score of a memory whose source messages are already represented by better-ranked
+    /// memories (1 turns diversification off). Default: 0.3.</summary>
+    public double RepeatedSourcePenalty { get; set; } = 0.3;
 }

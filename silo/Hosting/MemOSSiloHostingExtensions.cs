@@ -1,9 +1,14 @@
 using MemOS.Grains;
 using MemOS.Grains.Interfaces.Serialization;
 using MemOS.Grains.Memories;
+using MemOS.Grains.Reader;
+using MemOS.Grains.Scheduling;
+using MemOS.Inference.Embeddings;
+using MemOS.Inference.Embeddings.Glove;
 using MemOS.Runtime.Hosting;
 using MemOS.Silo.Api;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace MemOS.Silo.Hosting;
@@ -36,6 +41,9 @@ public static class MemOSSiloHostingExtensions
         services.UseSqliteGrainStorage($"Data Source={Path.Combine(dataDirectory, "memos.db")}");
         services.AddGrainsFromAssembly(typeof(MemCubeGrain).Assembly);
         services.AddMemOSGrainServices();
+        services.AddOptions<MemSchedulerOptions>().BindConfiguration(MemSchedulerOptions.SectionName);
+        services.AddOptions<MemReaderOptions>().BindConfiguration(MemReaderOptions.SectionName);
+        services.TryAddSingleton<IEmbedder>(_ => new GloveSifEmbedder(GloveAssets.Load()));
         return builder;
     }
 

@@ -1,4 +1,6 @@
 using MemOS.Grains.Memories;
+using MemOS.Inference.Embeddings;
+using MemOS.Inference.Embeddings.Glove;
 using MemOS.Runtime;
 using MemOS.Runtime.Hosting;
 using MemOS.Testing;
@@ -42,6 +44,7 @@ public sealed class GrainTestHost : IAsyncDisposable
             .UseSqliteGrainStorage(database.ConnectionString)
             .AddGrainsFromAssembly(typeof(MemCubeGrain).Assembly)
             .AddMemOSGrainServices()
+            .AddSingleton<IEmbedder>(_ => new GloveSifEmbedder(GloveAssets.Load()))
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var host = new GrainTestHost(services, time);
         await host.Runtime.StartAsync(TestContext.Current.CancellationToken);

@@ -104,9 +104,9 @@ public sealed class LoCoMoEvaluationRunner(MemOSClient client, string userPrefix
         foreach (var budget in RecallMetrics.StandardTokenBudgets)
         {
             var packed = await TimedSearchAsync(new SearchRequest(user, query, TokenBudget: budget), latencies, cancellationToken);
-            // Count what the memories really take, from their fields, not from the line the silo says it rendered.
-            var lines = packed.Hits.Select(h => MemoryRendering.RenderLine(h.ValidFrom, h.Speaker, h.Text));
-            var tokens = MemoryRendering.CountTokens(MemoryRendering.RenderContext(lines).Length);
+            // Count what the memories really take, rendered here from their fields, not from the context the silo sent.
+            var context = MemoryRendering.RenderGroupedContext(packed.Hits.Select(h => new ContextEntry(h.ValidFrom, h.Speaker, h.Text)));
+            var tokens = MemoryRendering.CountTokens(context.Length);
             if (tokens > budget)
             {
                 throw new InvalidOperationException($"The system returned {tokens} tokens for a {budget}-token budget (query: {query}).");

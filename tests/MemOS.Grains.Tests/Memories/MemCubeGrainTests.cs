@@ -64,7 +64,7 @@ public sealed class MemCubeGrainTests : GrainTestBase
         await Cube().ActivateAsync(TestContext.Current.CancellationToken);
         Host.Time.Advance(TimeSpan.FromHours(1));
         var updated = await Cube().UpdateAsync(new MemoryUpdate(Text: "Caroline went to two support groups."), 2,
-            TestContext.Current.CancellationToken);
+            cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(3, updated.Version);
         Assert.Equal(Host.Time.GetUtcNow(), updated.UpdatedAt);
         Assert.True(updated.CreatedAt < updated.UpdatedAt);
@@ -81,7 +81,7 @@ public sealed class MemCubeGrainTests : GrainTestBase
         await Cube().CreateAsync(Draft(), TestContext.Current.CancellationToken);
         await Cube().ActivateAsync(TestContext.Current.CancellationToken);
         var error = await Assert.ThrowsAsync<VersionConflictException>(() =>
-            Cube().UpdateAsync(new MemoryUpdate(Text: "stale"), 1, TestContext.Current.CancellationToken));
+            Cube().UpdateAsync(new MemoryUpdate(Text: "stale"), 1, cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(2, error.CurrentVersion);
         var current = await Cube().GetAsync(TestContext.Current.CancellationToken);
         Assert.Equal(2, current.Version);
@@ -94,7 +94,7 @@ public sealed class MemCubeGrainTests : GrainTestBase
     {
         await Cube().CreateAsync(Draft(), TestContext.Current.CancellationToken);
         await Assert.ThrowsAsync<ArgumentException>(() => Cube().UpdateAsync(
-            new MemoryUpdate(ValidTo: new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)), 1, TestContext.Current.CancellationToken));
+            new MemoryUpdate(ValidTo: new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)), 1, cancellationToken: TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -102,13 +102,13 @@ public sealed class MemCubeGrainTests : GrainTestBase
     {
         await Cube().CreateAsync(Draft(), TestContext.Current.CancellationToken);
         await Cube().ActivateAsync(TestContext.Current.CancellationToken);
-        await Cube().UpdateAsync(new MemoryUpdate(Text: "second text"), 2, TestContext.Current.CancellationToken);
+        await Cube().UpdateAsync(new MemoryUpdate(Text: "second text"), 2, cancellationToken: TestContext.Current.CancellationToken);
         await Cube().DeleteAsync(3, TestContext.Current.CancellationToken);
 
         await Assert.ThrowsAsync<MemoryNotFoundException>(() => Cube().GetAsync(TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<MemoryNotFoundException>(() => Cube().ActivateAsync(TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<MemoryNotFoundException>(() =>
-            Cube().UpdateAsync(new MemoryUpdate(Text: "x"), 4, TestContext.Current.CancellationToken));
+            Cube().UpdateAsync(new MemoryUpdate(Text: "x"), 4, cancellationToken: TestContext.Current.CancellationToken));
         var history = await Cube().GetHistoryAsync(TestContext.Current.CancellationToken);
         Assert.Equal(MemCubeLifecycle.Deleted, history.Versions[^1].State);
         Assert.All(history.Versions, v => Assert.Equal("", v.Text));

@@ -1,12 +1,16 @@
 using MemOS.Grains.Interfaces.Memories;
 using MemOS.Grains.Reader;
+using Microsoft.Extensions.Options;
 
 namespace MemOS.Grains.Tests.Reader;
 
 public sealed class PlaintextMemReaderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly PlaintextMemReader _reader = new();
+    private readonly PlaintextMemReader _reader = new(Options.Create(new MemReaderOptions()));
+
+    private static PlaintextMemReader Reader(MemoryGranularity granularity, int minChars = 1, int maxChars = 0)
+        => new(Options.Create(new MemReaderOptions { Granularity = granularity, MinSegmentChars = minChars, MaxSegmentChars = maxChars }));
 
     [Fact]
     public void Read_KeepsMessageIdSpeakerAndTimeInProvenance()
@@ -42,6 +46,47 @@ public sealed class PlaintextMemReaderTests
         var drafts = _reader.Read("alice", "c", messages, Now);
         Assert.Equal([0, 1, 2, 3, 4], drafts.Select(d => d.MessageIndex));
         Assert.Equal(messages.Select(m => m.Id), drafts.Select(d => d.Draft.Provenance.MessageIds.Single()));
+    }
+
+    [Fact]
+    public void Read_SentenceGranularity_MakesOneUtterancePerSentence_WithTheMessagesProvenanceAndDigest()
+    {
+        var said = new DateTimeOffset(2023, 5, 8, 13, 56, 0, TimeSpan.Zero);
+        var message = new ConversationMessage("D1:3", "Caroline", "Wow! I went to the support group. Dr. Lee was there.", said);
+        var drafts = _reader.Read("alice", "conv-26", [message], Now);
+        Assert.Equal(["Wow!", "I went to the support group.", "Dr. Lee was there."], drafts.Select(d => d.Draft.Text));
+        Assert.All(drafts, d =>
+        {
+            Assert.Equal(0, d.MessageIndex);
+            Assert.Equal(MemoryKinds.Utterance, d.Draft.Kind);
+            Assert.Equal(["D1:3"], d.Draft.Provenance.MessageIds);
+            Assert.Equal("Caroline", d.Draft.Provenance.Speaker);
+            Assert.Equal(said, d.Draft.ValidFrom);
+            Assert.Equal(PlaintextMemReader.SourceDigest("Caroline", message.Text), d.Draft.Provenance.SourceDigest);
+        });
+    }
+
+    [Fact]
+    public void Read_OneSentenceMessage_IsATurnWithoutDigest()
+    {
+        var draft = Assert.Single(_reader.Read("alice", "c", [new ConversationMessage("m1", "a", "Just one sentence here.", Now)], Now)).Draft;
+        Assert.Equal(MemoryKinds.Turn, draft.Kind);
+        Assert.Null(draft.Provenance.SourceDigest);
+    }
+
+    [Fact]
+    public void Read_TurnGranularity_KeepsTheWholeMessage()
+    {
+        var drafts = Reader(MemoryGranularity.Turn).Read("alice", "c", [new ConversationMessage("m1", "a", "One. Two! Three?", Now)], Now);
+        Assert.Equal("One. Two! Three?", Assert.Single(drafts).Draft.Text);
+    }
+
+    [Fact]
+    public void Read_MinSegmentChars_JoinsShortSentencesWithTheNext()
+    {
+        var drafts = Reader(MemoryGranularity.Sentence, minChars: 10).Read(
+            "alice", "c", [new ConversationMessage("m1", "a", "Wow! That painting is lovely. I painted it myself. Ok.", Now)], Now);
+        Assert.Equal(["Wow! That painting is lovely.", "I painted it myself. Ok."], drafts.Select(d => d.Draft.Text));
     }
 
     [Theory]
