@@ -67,6 +67,7 @@ public sealed partial class MemSchedulerGrain
             }
         }
 
+        ExpandWithNeighbours(fused);
         var named = NamedSpeakers(query);
         var ranked = new List<RankedMemory>(fused.Count);
         foreach (var (id, score) in fused)
@@ -125,6 +126,43 @@ public sealed partial class MemSchedulerGrain
         }
 
         return result;
+    }
+
+    /// <summary>Gives the memories right before and after a well-scored memory in its conversation a share
+    /// (<see cref="MemSchedulerOptions.NeighbourWeight"/>) of its score: an answer often sits next to the sentence
+    /// that matched the question's words.</summary>
+    private void ExpandWithNeighbours(Dictionary<string, double> fused)
+    {
+        var weight = _options.NeighbourWeight;
+        if (weight <= 0 || fused.Count == 0)
+        {
+            return;
+        }
+
+        var seeds = fused.OrderByDescending(p => p.Value).Take(_options.NeighbourSeeds).ToList();
+        foreach (var (id, score) in seeds)
+        {
+            var record = _memories[id].Record;
+            if (record.Provenance.ConversationId is not { } conversation
+                || !_conversationOrder.TryGetValue(conversation, out var order))
+            {
+                continue;
+            }
+
+            var position = order.BinarySearch(id, StringComparer.Ordinal);
+            if (position < 0)
+            {
+                continue;
+            }
+
+            foreach (var neighbour in new[] { position - 1, position + 1 })
+            {
+                if (neighbour >= 0 && neighbour < order.Count)
+                {
+                    Accumulate(fused, order[neighbour], weight * score);
+                }
+            }
+        }
     }
 
     private HashSet<string> NamedSpeakers(string query)

@@ -34,4 +34,11 @@ public sealed class MemSchedulerOptions
     /// <summary>The factor on the score of a memory whose source messages are already represented by better-ranked
     /// memories (1 turns diversification off). Default: 0.3.</summary>
     public double RepeatedSourcePenalty { get; set; } = 0.3;
+
+    /// <summary>The share of a memory's fused score given to the memories right before and after it in its
+    /// conversation (0 turns neighbour expansion off). Default: 0.5.</summary>
+    public double NeighbourWeight { get; set; } = 0.5;
+
+    /// <summary>How many of the best fused candidates pass score to their neighbours. Default: 50.</summary>
+    public int NeighbourSeeds { get; set; } = 50;
 }
