@@ -100,6 +100,19 @@ public sealed class MemOSClient : IDisposable
         => SendAsync<object, MemoryHistory>(HttpMethod.Get, MemoryPath(id, user, "/history"), null, null,
             MemOSJsonContext.Default.MemoryHistory, null, cancellationToken);
 
+    /// <summary>Re-embeds a user's memories whose vectors came from another embedder model than the silo's
+    /// (<c>POST /v1/memories/reembed</c>), after an embedder change.</summary>
+    /// <param name="user">The owning user.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>How many memories were re-embedded and the model they now carry.</returns>
+    /// <exception cref="MemOSApiException">The silo answered with a problem.</exception>
+    public Task<ReembedResponse> ReembedAsync(string user, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        return SendAsync<object, ReembedResponse>(HttpMethod.Post, "v1/memories/reembed?user=" + Uri.EscapeDataString(user),
+            null, null, MemOSJsonContext.Default.ReembedResponse, null, cancellationToken);
+    }
+
     /// <summary>Asks <c>/healthz</c> whether the silo serves requests.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns><see langword="true"/> when the silo answered 200.</returns>

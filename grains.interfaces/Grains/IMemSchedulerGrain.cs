@@ -60,8 +60,8 @@ public interface IMemSchedulerGrain : IGrainWithStringKey
     /// <summary>Re-embeds, with the silo's current embedder, every memory of the user whose stored vector came from
     /// another model (or that has none), stores the new vectors with the cubes and puts them in the vector index.</summary>
     /// <param name="cancellationToken">Cancels the call (memories re-embedded so far keep their new vectors).</param>
-    /// <returns>How many memories were re-embedded.</returns>
-    Task<int> ReembedAsync(CancellationToken cancellationToken = default);
+    /// <returns>How many memories were re-embedded, and the model they now carry.</returns>
+    Task<ReembedResponse> ReembedAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Returns the version history of one of the user's memories (including erased ones' tombstones).</summary>
     /// <param name="cubeId">The cube id.</param>

@@ -11,7 +11,9 @@ namespace MemOS.Grains.Interfaces.Search;
 /// <param name="Speaker">Who said it, or null.</param>
 /// <param name="ValidFrom">When it became true in the world, or null.</param>
 /// <param name="Provenance">Where it came from (message ids, conversation).</param>
-/// <param name="Rendered">The line this hit takes in a context (see <see cref="MemoryRendering.RenderLine"/>).</param>
+/// <param name="Rendered">The line this hit takes on its own (see <see cref="MemoryRendering.RenderLine"/>).</param>
+/// <param name="ValidTo">When it stopped being true, or null while it still holds.</param>
+/// <param name="Explanation">The score parts, when the search asked for <c>explain</c>.</param>
 public sealed record SearchHit(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("score")] double Score,
@@ -20,4 +22,6 @@ public sealed record SearchHit(
     [property: JsonPropertyName("speaker")] string? Speaker,
     [property: JsonPropertyName("validFrom")] DateTimeOffset? ValidFrom,
     [property: JsonPropertyName("provenance")] MemoryProvenance Provenance,
-    [property: JsonPropertyName("rendered")] string Rendered);
+    [property: JsonPropertyName("rendered")] string Rendered,
+    [property: JsonPropertyName("validTo")] DateTimeOffset? ValidTo = null,
+    [property: JsonPropertyName("explanation")] ScoreExplanation? Explanation = null);

@@ -14,6 +14,7 @@ namespace MemOS.Grains.Interfaces.Serialization;
 [JsonSerializable(typeof(UpdateMemoryRequest))]
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(SearchResponse))]
+[JsonSerializable(typeof(ReembedResponse))]
 public sealed partial class MemOSJsonContext : JsonSerializerContext
 {
 }

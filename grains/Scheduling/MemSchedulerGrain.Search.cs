@@ -23,10 +23,15 @@ public sealed partial class MemSchedulerGrain
             throw new ArgumentOutOfRangeException(nameof(query), "A token budget is at least 1.");
         }
 
+        if (query.Filters is { ValidFrom: { } from, ValidTo: { } to } && to <= from)
+        {
+            throw new ArgumentException("filters.validTo must be after filters.validFrom.", nameof(query));
+        }
+
         RefreshCommonComponent();
         var queryVector = (await _embedder.EmbedAsync([query.Query], cancellationToken))[0];
         var pool = Math.Max(query.TopK, _options.CandidatePool);
-        var ranked = Diversify(Rank(query.Query, queryVector, pool));
+        var ranked = Diversify(Rank(query, queryVector, pool));
 
         IReadOnlyList<RankedMemory> selected = query.TokenBudget is { } budget
             ? ContextPacker.Pack(ranked, r => r.Memory.Entry, budget)
@@ -34,10 +39,12 @@ public sealed partial class MemSchedulerGrain
 
         var now = TimeProvider.GetUtcNow();
         var hits = new List<SearchHit>(selected.Count);
-        foreach (var (memory, score) in selected)
+        foreach (var item in selected)
         {
-            var r = memory.Record;
-            hits.Add(new SearchHit(r.Id, score, r.Kind, r.Text, r.Provenance.Speaker, r.ValidFrom, r.Provenance, memory.Rendered));
+            var r = item.Memory.Record;
+            hits.Add(new SearchHit(
+                r.Id, item.Score, r.Kind, r.Text, r.Provenance.Speaker, r.ValidFrom, r.Provenance, item.Memory.Rendered, r.ValidTo,
+                query.Explain ? item.Parts.Explain() : null));
             CountAccess(r.Id, now);
         }
 
@@ -45,44 +52,128 @@ public sealed partial class MemSchedulerGrain
         return new SearchResponse(hits, MemoryRendering.CountTokens(context.Length), query.TokenBudget, context);
     }
 
-    /// <summary>Ranks the user's memories for a query: BM25 and cosine candidates fused by reciprocal rank
-    /// (Cormack, Clarke and Buettcher, SIGIR 2009: score = sum over rankers of w / (k + rank)), then boosted for
+    /// <summary>Ranks the user's memories for a query: BM25 and cosine candidates (both among the memories the
+    /// filters admit) fused by reciprocal rank (Cormack, Clarke and Buettcher, SIGIR 2009:
+    /// score = sum over rankers of w / (k + rank)), plus a share for neighbours of good candidates, then boosted for
     /// memories spoken by a person the query names.</summary>
-    private List<RankedMemory> Rank(string query, float[] queryVector, int pool)
+    private List<RankedMemory> Rank(MemorySearchQuery query, float[] queryVector, int pool)
     {
-        var fused = new Dictionary<string, double>(StringComparer.Ordinal);
-        var terms = TextAnalyzer.English.Analyze(query);
-        var lexical = _lexical.Search(terms, pool);
+        var admit = Admission(query);
+        var parts = new Dictionary<string, ScoreParts>(StringComparer.Ordinal);
+        var lexical = _lexical.Search(TextAnalyzer.English.Analyze(query.Query), pool, admit);
         for (var rank = 0; rank < lexical.Count; rank++)
         {
-            Accumulate(fused, lexical[rank].Id, _options.LexicalWeight / (_options.RrfK + rank + 1));
+            var p = Parts(parts, lexical[rank].Id);
+            p.LexicalRank = rank + 1;
+            p.LexicalScore = lexical[rank].Score;
+            p.Fused += _options.LexicalWeight / (_options.RrfK + rank + 1);
         }
 
         if (_vectors.Count > 0 && _options.DenseWeight > 0)
         {
-            var dense = _vectors.Search(queryVector, pool);
+            var dense = _vectors.Search(queryVector, pool, admit);
             for (var rank = 0; rank < dense.Count; rank++)
             {
-                Accumulate(fused, dense[rank].Id, _options.DenseWeight / (_options.RrfK + rank + 1));
+                var p = Parts(parts, dense[rank].Id);
+                p.DenseRank = rank + 1;
+                p.DenseScore = dense[rank].Score;
+                p.Fused += _options.DenseWeight / (_options.RrfK + rank + 1);
             }
         }
 
-        ExpandWithNeighbours(fused);
-        var named = NamedSpeakers(query);
-        var ranked = new List<RankedMemory>(fused.Count);
-        foreach (var (id, score) in fused)
+        ExpandWithNeighbours(parts, admit);
+        var named = NamedSpeakers(query.Query);
+        var ranked = new List<RankedMemory>(parts.Count);
+        foreach (var (id, p) in parts)
         {
             var memory = _memories[id];
-            var boost = named.Count > 0 && memory.Record.Provenance.Speaker is { } speaker && named.Contains(speaker)
-                ? 1 + _options.SpeakerBoost
-                : 1;
-            ranked.Add(new RankedMemory(memory, score * boost));
+            if (named.Count > 0 && memory.Record.Provenance.Speaker is { } speaker && named.Contains(speaker))
+            {
+                p.SpeakerBoost = 1 + _options.SpeakerBoost;
+            }
+
+            ranked.Add(new RankedMemory(memory, p.Final, p));
         }
 
         ranked.Sort(static (a, b) => b.Score != a.Score
             ? b.Score.CompareTo(a.Score)
             : string.CompareOrdinal(a.Memory.Record.Id, b.Memory.Record.Id));
         return ranked;
+    }
+
+    /// <summary>The filter a memory must pass to be ranked at all (null when the query sets none).</summary>
+    private Func<string, bool>? Admission(MemorySearchQuery query)
+    {
+        var filters = query.Filters;
+        var asOf = query.AsOf;
+        if (filters is null && asOf is null)
+        {
+            return null;
+        }
+
+        var kinds = filters?.Kinds is { Count: > 0 } k ? new HashSet<string>(k, StringComparer.Ordinal) : null;
+        var tags = filters?.Tags is { Count: > 0 } t ? new HashSet<string>(t, StringComparer.Ordinal) : null;
+        var speakers = filters?.Speakers is { Count: > 0 } s ? new HashSet<string>(s, StringComparer.OrdinalIgnoreCase) : null;
+        var validFrom = filters?.ValidFrom;
+        var validTo = filters?.ValidTo;
+        return id =>
+        {
+            var r = _memories[id].Record;
+            return (kinds is null || kinds.Contains(r.Kind))
+                && (tags is null || r.Tags.Any(tags.Contains))
+                && (speakers is null || (r.Provenance.Speaker is { } who && speakers.Contains(who)))
+                && (validFrom is null || (r.ValidFrom is { } vf && vf >= validFrom))
+                && (validTo is null || (r.ValidFrom is { } vt && vt < validTo))
+                && (asOf is null || r.CreatedAt <= asOf);
+        };
+    }
+
+    private static ScoreParts Parts(Dictionary<string, ScoreParts> parts, string id)
+    {
+        if (!parts.TryGetValue(id, out var p))
+        {
+            parts[id] = p = new ScoreParts();
+        }
+
+        return p;
+    }
+
+    /// <summary>Gives the memories right before and after a well-scored memory in its conversation a share
+    /// (<see cref="MemSchedulerOptions.NeighbourWeight"/>) of its fused score: an answer often sits next to the
+    /// sentence that matched the question's words (the rest of the turn, or the reply to it).</summary>
+    private void ExpandWithNeighbours(Dictionary<string, ScoreParts> parts, Func<string, bool>? admit)
+    {
+        var weight = _options.NeighbourWeight;
+        if (weight <= 0 || parts.Count == 0)
+        {
+            return;
+        }
+
+        var seeds = parts.OrderByDescending(p => p.Value.Fused).ThenBy(p => p.Key, StringComparer.Ordinal)
+            .Take(_options.NeighbourSeeds).Select(p => (p.Key, p.Value.Fused)).ToList();
+        foreach (var (id, score) in seeds)
+        {
+            var record = _memories[id].Record;
+            if (record.Provenance.ConversationId is not { } conversation
+                || !_conversationOrder.TryGetValue(conversation, out var order))
+            {
+                continue;
+            }
+
+            var position = order.BinarySearch(id, StringComparer.Ordinal);
+            if (position < 0)
+            {
+                continue;
+            }
+
+            foreach (var neighbour in new[] { position - 1, position + 1 })
+            {
+                if (neighbour >= 0 && neighbour < order.Count && (admit is null || admit(order[neighbour])))
+                {
+                    Parts(parts, order[neighbour]).Neighbour += weight * score;
+                }
+            }
+        }
     }
 
     /// <summary>Re-orders a ranking so that memories from a message already represented move down: a memory whose
@@ -118,7 +209,12 @@ public sealed partial class MemSchedulerGrain
                 continue;
             }
 
-            result.Add(item.Memory);
+            if (item.Penalized)
+            {
+                item.Memory.Parts.RepeatedSource = true;
+            }
+
+            result.Add(item.Penalized ? item.Memory with { Score = priority.Score } : item.Memory);
             foreach (var m in provenance.MessageIds)
             {
                 covered.Add((provenance.ConversationId, m));
@@ -126,43 +222,6 @@ public sealed partial class MemSchedulerGrain
         }
 
         return result;
-    }
-
-    /// <summary>Gives the memories right before and after a well-scored memory in its conversation a share
-    /// (<see cref="MemSchedulerOptions.NeighbourWeight"/>) of its score: an answer often sits next to the sentence
-    /// that matched the question's words.</summary>
-    private void ExpandWithNeighbours(Dictionary<string, double> fused)
-    {
-        var weight = _options.NeighbourWeight;
-        if (weight <= 0 || fused.Count == 0)
-        {
-            return;
-        }
-
-        var seeds = fused.OrderByDescending(p => p.Value).Take(_options.NeighbourSeeds).ToList();
-        foreach (var (id, score) in seeds)
-        {
-            var record = _memories[id].Record;
-            if (record.Provenance.ConversationId is not { } conversation
-                || !_conversationOrder.TryGetValue(conversation, out var order))
-            {
-                continue;
-            }
-
-            var position = order.BinarySearch(id, StringComparer.Ordinal);
-            if (position < 0)
-            {
-                continue;
-            }
-
-            foreach (var neighbour in new[] { position - 1, position + 1 })
-            {
-                if (neighbour >= 0 && neighbour < order.Count)
-                {
-                    Accumulate(fused, order[neighbour], weight * score);
-                }
-            }
-        }
     }
 
     private HashSet<string> NamedSpeakers(string query)
@@ -179,9 +238,6 @@ public sealed partial class MemSchedulerGrain
         return named;
     }
 
-    private static void Accumulate(Dictionary<string, double> scores, string id, double value)
-        => scores[id] = scores.GetValueOrDefault(id) + value;
-
     private void RefreshCommonComponent()
     {
         if (_commonComponentDirty)
@@ -194,7 +250,7 @@ public sealed partial class MemSchedulerGrain
     }
 
     /// <inheritdoc />
-    public async Task<int> ReembedAsync(CancellationToken cancellationToken = default)
+    public async Task<ReembedResponse> ReembedAsync(CancellationToken cancellationToken = default)
     {
         var stale = _memories.Keys.Where(id => !_vectors.Contains(id)).Order(StringComparer.Ordinal).ToList();
         foreach (var batch in stale.Chunk(64))
@@ -209,8 +265,35 @@ public sealed partial class MemSchedulerGrain
         }
 
         _commonComponentDirty |= stale.Count > 0;
-        return stale.Count;
+        return new ReembedResponse(stale.Count, _embedder.ModelId);
     }
 
-    private readonly record struct RankedMemory(IndexedMemory Memory, double Score);
+    private readonly record struct RankedMemory(IndexedMemory Memory, double Score, ScoreParts Parts);
+
+    /// <summary>The parts of one memory's score, gathered while ranking.</summary>
+    private sealed class ScoreParts
+    {
+        public int? LexicalRank { get; set; }
+
+        public double? LexicalScore { get; set; }
+
+        public int? DenseRank { get; set; }
+
+        public double? DenseScore { get; set; }
+
+        public double Fused { get; set; }
+
+        public double Neighbour { get; set; }
+
+        public double SpeakerBoost { get; set; } = 1;
+
+        public double TimeBoost { get; set; } = 1;
+
+        public bool RepeatedSource { get; set; }
+
+        public double Final => (Fused + Neighbour) * SpeakerBoost * TimeBoost;
+
+        public ScoreExplanation Explain() => new(
+            LexicalRank, LexicalScore, DenseRank, DenseScore, Fused, Neighbour, SpeakerBoost, TimeBoost, RepeatedSource);
+    }
 }

@@ -12,6 +12,9 @@ namespace MemOS.Silo.Api;
 /// the default tenant. Handlers validate input, then call the user's MemScheduler grain.</summary>
 public static class MemoryEndpoints
 {
+    /// <summary>The most values one search filter list may hold.</summary>
+    public const int MaxFilterValues = 50;
+
     /// <summary>The longest search query, in characters.</summary>
     public const int MaxQueryLength = 4_096;
 
@@ -36,6 +39,8 @@ public static class MemoryEndpoints
         v1.MapPatch("/memories/{id}", UpdateAsync).WithSummary("Update a memory; requires If-Match.");
         v1.MapDelete("/memories/{id}", DeleteAsync).WithSummary("Erase a memory; If-Match optional.");
         v1.MapGet("/memories/{id}/history", HistoryAsync).WithSummary("The memory's versions, oldest first.");
+        v1.MapPost("/memories/reembed", ReembedAsync)
+            .WithSummary("Re-embed a user's memories whose vectors came from another embedder model.");
         return v1;
     }
 
@@ -52,6 +57,33 @@ public static class MemoryEndpoints
         return response.Memories.Any(m => m.Created)
             ? TypedResults.Created((string?)null, response)
             : TypedResults.Ok(response);
+    }
+
+    private static void ValidateFilters(SearchFilters? filters)
+    {
+        if (filters is null)
+        {
+            return;
+        }
+
+        foreach (var (name, values) in new[] { ("kinds", filters.Kinds), ("tags", filters.Tags), ("speakers", filters.Speakers) })
+        {
+            if (values is null)
+            {
+                continue;
+            }
+
+            if (values.Count > MaxFilterValues || values.Any(v => string.IsNullOrWhiteSpace(v) || v.Length > 128))
+            {
+                throw RequestValidation.Invalid(
+                    "filters." + name, $"filters.{name} holds at most {MaxFilterValues} values of 1-128 characters, not blank.");
+            }
+        }
+
+        if (filters is { ValidFrom: { } from, ValidTo: { } to } && to <= from)
+        {
+            throw RequestValidation.Invalid("filters.validTo", "filters.validTo must be after filters.validFrom.");
+        }
     }
 
     private static async Task<Ok<SearchResponse>> SearchAsync(
@@ -73,8 +105,10 @@ public static class MemoryEndpoints
             throw RequestValidation.Invalid("tokenBudget", $"tokenBudget is 1-{MaxTokenBudget}.");
         }
 
+        ValidateFilters(request.Filters);
         var topK = request.TopK ?? (request.TokenBudget is null ? DefaultTopK : MaxTopK);
-        var query = new MemorySearchQuery(request.Query, topK, request.TokenBudget);
+        var query = new MemorySearchQuery(
+            request.Query, topK, request.TokenBudget, request.Filters, request.ReferenceTime, request.AsOf, request.Explain);
         return TypedResults.Ok(await Scheduler(grains, user).SearchAsync(query, cancellationToken));
     }
 
@@ -112,6 +146,10 @@ public static class MemoryEndpoints
     private static async Task<Ok<MemoryHistory>> HistoryAsync(
         string id, [FromQuery] string? user, IGrainFactory grains, CancellationToken cancellationToken)
         => TypedResults.Ok(await Scheduler(grains, RequestValidation.RequireUser(user)).GetHistoryAsync(id, cancellationToken));
+
+    private static async Task<Ok<ReembedResponse>> ReembedAsync(
+        [FromQuery] string? user, IGrainFactory grains, CancellationToken cancellationToken)
+        => TypedResults.Ok(await Scheduler(grains, RequestValidation.RequireUser(user)).ReembedAsync(cancellationToken));
 
     private static IMemSchedulerGrain Scheduler(IGrainFactory grains, string user)
         => grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.Scheduler(MemCubeKeys.DefaultTenant, user));

@@ -12,7 +12,7 @@ namespace MemOS.Evaluation.LoCoMo;
 /// in the same run, the <see cref="BaselineBm25Retriever"/>.
 /// </summary>
 /// <remarks>
-/// recall@k uses the first k hits of one search with <c>topK</c> = 30; recall@N-tokens uses the hits of a search
+/// recall@k uses the first k hits of one search with <c>topK</c> = 200; recall@N-tokens uses the hits of a search
 /// with <c>tokenBudget</c> = N, whose rendered context is re-counted here and must fit (a system that overspends
 /// its budget fails the run rather than scoring). The baseline's budgets are packed by the same rule.
 /// </remarks>
@@ -22,6 +22,12 @@ public sealed class LoCoMoEvaluationRunner(MemOSClient client, string userPrefix
 {
     /// <summary>How many baseline turns are ranked before packing: enough to fill the largest budget.</summary>
     private const int BaselineCandidates = 200;
+
+    /// <summary>How deep the system's ranking is read (the API's largest topK): recall@k for every standard k comes
+    /// from its prefix, and a missed turn within it counts as "cut by the budget".</summary>
+    private const int RankingDepth = 200;
+
+    private readonly MissBreakdown _misses = new(RankingDepth);
 
     /// <summary>Ingests the dataset, asks its questions and scores both retrievers.</summary>
     /// <param name="dataset">The LoCoMo conversations.</param>
@@ -65,7 +71,8 @@ public sealed class LoCoMoEvaluationRunner(MemOSClient client, string userPrefix
                 continue;
             }
 
-            system.Add(question.Category, await ScoreSystemAsync(UserOf(conversation), question.Question, gold, latencies, cancellationToken));
+            system.Add(question.Category, await ScoreSystemAsync(
+                UserOf(conversation), question.Question, question.Category, gold, latencies, cancellationToken));
             var ranked = baselines[conversation.SampleId].Rank(question.Question, BaselineCandidates);
             baseline.Add(question.Category, RecallMetrics.ForRanking(gold, ranked, t => [t.DiaId], BaselineBm25Retriever.RenderTurn));
             progress?.Report(("search", ++done, questions.Count));
@@ -79,6 +86,7 @@ public sealed class LoCoMoEvaluationRunner(MemOSClient client, string userPrefix
             ["excluded_questions_without_valid_evidence"] = system.ExcludedQuestions,
             ["silo"] = client.BaseAddress.ToString(),
         };
+        result.AdditionalFields["system_misses"] = _misses.ToJson();
         return result;
     }
 
@@ -90,12 +98,15 @@ public sealed class LoCoMoEvaluationRunner(MemOSClient client, string userPrefix
 
     private string UserOf(LoCoMoConversation conversation) => userPrefix + conversation.SampleId;
 
+    /// <summary>The misses of the last run, by budget and category.</summary>
+    public MissBreakdown Misses => _misses;
+
     private async Task<IReadOnlyDictionary<string, double>> ScoreSystemAsync(
-        string user, string query, IReadOnlyList<string> gold, List<double> latencies, CancellationToken cancellationToken)
+        string user, string query, int category, IReadOnlyList<string> gold, List<double> latencies, CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        var maxK = RecallMetrics.StandardCutoffs.Max();
-        var ranked = await TimedSearchAsync(new SearchRequest(user, query, TopK: maxK), latencies, cancellationToken);
+        var ranked = await TimedSearchAsync(new SearchRequest(user, query, TopK: RankingDepth), latencies, cancellationToken);
+        var inRanking = RecallMetrics.Covered(ranked.Hits.Select(h => h.Provenance.MessageIds));
         foreach (var k in RecallMetrics.StandardCutoffs)
         {
             values[RecallMetrics.AtCutoff(k)] = RecallMetrics.EvidenceRecall(gold, ranked.Hits.Take(k).Select(h => h.Provenance.MessageIds));
@@ -112,7 +123,9 @@ public sealed class LoCoMoEvaluationRunner(MemOSClient client, string userPrefix
                 throw new InvalidOperationException($"The system returned {tokens} tokens for a {budget}-token budget (query: {query}).");
             }
 
-            values[RecallMetrics.AtTokenBudget(budget)] = RecallMetrics.EvidenceRecall(gold, packed.Hits.Select(h => h.Provenance.MessageIds));
+            var inContext = RecallMetrics.Covered(packed.Hits.Select(h => h.Provenance.MessageIds));
+            values[RecallMetrics.AtTokenBudget(budget)] = RecallMetrics.EvidenceRecall(gold, inContext);
+            _misses.Add(budget, category, gold, inContext, inRanking);
         }
 
         return values;

@@ -67,6 +67,7 @@ internal static class EvalCommand
             });
 
         PrintReport(result);
+        PrintMisses(runner.Misses);
         if (jsonFile is not null)
         {
             result.Save(jsonFile.FullName);
@@ -121,6 +122,30 @@ internal static class EvalCommand
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"questions scored: {result.System.Questions} (excluded without valid evidence: {result.System.ExcludedQuestions}); " +
             $"ingest {t.IngestSeconds:F1} s; search p50 {t.SearchP50Milliseconds:F2} ms, p99 {t.SearchP99Milliseconds:F2} ms"));
+    }
+
+    private static void PrintMisses(MissBreakdown misses)
+    {
+        var table = new Table().Title($"system misses: gold turns cut by the budget / not in the top {misses.RankingDepth}");
+        table.AddColumn("budget");
+        for (var c = RecallReport.FirstCategory; c <= RecallReport.LastCategory; c++)
+        {
+            table.AddColumn(new TableColumn($"category {c}").RightAligned());
+        }
+
+        foreach (var budget in RecallMetrics.StandardTokenBudgets)
+        {
+            var row = new List<string> { budget + " tokens" };
+            for (var c = RecallReport.FirstCategory; c <= RecallReport.LastCategory; c++)
+            {
+                var (gold, cut, missing) = misses.Get(budget, c);
+                row.Add(gold == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{cut}/{missing} of {gold}"));
+            }
+
+            table.AddRow(row.ToArray());
+        }
+
+        AnsiConsole.Write(table);
     }
 
     private static IEnumerable<(string Name, RecallReport Report)> Reports(EvaluationResult result)
