@@ -167,6 +167,13 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         var drafts = _reader.Read(_userId, conversationId, fresh, now);
         var vectors = drafts.Count == 0 ? [] : await _embedder.EmbedAsync(drafts.Select(d => d.Draft.Text).ToList(), cancellationToken);
         var embedded = drafts.Select((d, j) => d.Draft with { Embedding = new MemoryEmbedding(_embedder.ModelId, vectors[j]) }).ToList();
+        if (_options.SessionDigestMaxSentences > 0
+            && SessionDigest.Build(embedded, _options.SessionDigestMinMessages, _options.SessionDigestMaxSentences) is { } sessionDigest)
+        {
+            var digestVector = (await _embedder.EmbedAsync([sessionDigest.Text], cancellationToken))[0];
+            embedded.Add(sessionDigest with { Embedding = new MemoryEmbedding(_embedder.ModelId, digestVector) });
+        }
+
         var created = await CreateAllAsync(embedded, now, cancellationToken);
         for (var j = 0; j < drafts.Count; j++)
         {
@@ -175,6 +182,11 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
             var messageIndex = freshIndex[drafts[j].MessageIndex];
             // A reader may build several memories from one message; the answer lists the first.
             results[messageIndex] ??= new AddedMemory(record, Created: true);
+        }
+
+        for (var j = drafts.Count; j < created.Count; j++)
+        {
+            Index(created[j], embedded[j].Embedding);
         }
 
         _commonComponentDirty |= created.Count > 0;

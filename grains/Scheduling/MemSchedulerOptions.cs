@@ -41,4 +41,11 @@ public sealed class MemSchedulerOptions
 
     /// <summary>How many of the best fused candidates pass score to their neighbours. Default: 50.</summary>
     public int NeighbourSeeds { get; set; } = 50;
+
+    /// <summary>The most sentences of the extractive session digest built for each add (0: no digests).
+    /// Default: 0.</summary>
+    public int SessionDigestMaxSentences { get; set; }
+
+    /// <summary>The fewest messages an add needs to get a session digest. Default: 8.</summary>
+    public int SessionDigestMinMessages { get; set; } = 8;
 }
