@@ -11,6 +11,7 @@ namespace MemOS.Grains.Interfaces.Search;
 /// <param name="Neighbour">The score passed on by neighbouring memories of the same conversation.</param>
 /// <param name="SpeakerBoost">The factor for a speaker the query names (1 when none).</param>
 /// <param name="TimeBoost">The factor for a valid time inside a time the query names (1 when none).</param>
+/// <param name="UsageBoost">The factor from recency and access frequency (1 when those priors are off).</param>
 /// <param name="RepeatedSource">Whether the score was lowered because its source message was already represented.</param>
 public sealed record ScoreExplanation(
     [property: JsonPropertyName("lexicalRank")] int? LexicalRank,
@@ -21,4 +22,5 @@ public sealed record ScoreExplanation(
     [property: JsonPropertyName("neighbour")] double Neighbour,
     [property: JsonPropertyName("speakerBoost")] double SpeakerBoost,
     [property: JsonPropertyName("timeBoost")] double TimeBoost,
+    [property: JsonPropertyName("usageBoost")] double UsageBoost,
     [property: JsonPropertyName("repeatedSource")] bool RepeatedSource);

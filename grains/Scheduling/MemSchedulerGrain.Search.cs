@@ -83,6 +83,7 @@ public sealed partial class MemSchedulerGrain
 
         ExpandWithNeighbours(parts, admit);
         var named = NamedSpeakers(query.Query);
+        var referenceTime = query.ReferenceTime ?? TimeProvider.GetUtcNow();
         var ranked = new List<RankedMemory>(parts.Count);
         foreach (var (id, p) in parts)
         {
@@ -92,6 +93,8 @@ public sealed partial class MemSchedulerGrain
                 p.SpeakerBoost = 1 + _options.SpeakerBoost;
             }
 
+            p.UsageBoost = UsageBoost(memory.Record, referenceTime);
+
             ranked.Add(new RankedMemory(memory, p.Final, p));
         }
 
@@ -99,6 +102,26 @@ public sealed partial class MemSchedulerGrain
             ? b.Score.CompareTo(a.Score)
             : string.CompareOrdinal(a.Memory.Record.Id, b.Memory.Record.Id));
         return ranked;
+    }
+
+    /// <summary>The prior from recency and use: (1 + r * 2^(-age / half-life)) * (1 + a * ln(1 + accesses)), with
+    /// r = <see cref="MemSchedulerOptions.RecencyWeight"/> over the memory's valid-time age at the reference time and
+    /// a = <see cref="MemSchedulerOptions.AccessWeight"/> over how often searches returned it.</summary>
+    private double UsageBoost(MemoryRecord record, DateTimeOffset referenceTime)
+    {
+        var boost = 1.0;
+        if (_options.RecencyWeight > 0 && record.ValidFrom is { } validFrom)
+        {
+            var ageDays = Math.Max(0, (referenceTime - validFrom).TotalDays);
+            boost *= 1 + (_options.RecencyWeight * Math.Pow(2, -ageDays / _options.RecencyHalfLife.TotalDays));
+        }
+
+        if (_options.AccessWeight > 0)
+        {
+            boost *= 1 + (_options.AccessWeight * Math.Log(1 + _accessCounts.GetValueOrDefault(record.Id)));
+        }
+
+        return boost;
     }
 
     /// <summary>The filter a memory must pass to be ranked at all (null when the query sets none).</summary>
@@ -289,11 +312,13 @@ public sealed partial class MemSchedulerGrain
 
         public double TimeBoost { get; set; } = 1;
 
+        public double UsageBoost { get; set; } = 1;
+
         public bool RepeatedSource { get; set; }
 
-        public double Final => (Fused + Neighbour) * SpeakerBoost * TimeBoost;
+        public double Final => (Fused + Neighbour) * SpeakerBoost * TimeBoost * UsageBoost;
 
         public ScoreExplanation Explain() => new(
-            LexicalRank, LexicalScore, DenseRank, DenseScore, Fused, Neighbour, SpeakerBoost, TimeBoost, RepeatedSource);
+            LexicalRank, LexicalScore, DenseRank, DenseScore, Fused, Neighbour, SpeakerBoost, TimeBoost, UsageBoost, RepeatedSource);
     }
 }

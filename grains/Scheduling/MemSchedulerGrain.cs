@@ -41,6 +41,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private readonly Dictionary<string, List<string>> _conversationOrder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _speakers = new(StringComparer.OrdinalIgnoreCase);
     private bool _commonComponentDirty;
+    private readonly Dictionary<string, long> _accessCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IndexedMemory> _memories = new(StringComparer.Ordinal);
     private readonly HashSet<string> _tombstones = new(StringComparer.Ordinal);
     private readonly Dictionary<(string ConversationId, string MessageId), string> _messages = [];
@@ -286,6 +287,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         var isNew = !_memories.ContainsKey(record.Id);
         var entry = IndexedMemory.Of(record);
         _memories[record.Id] = entry;
+        _accessCounts[record.Id] = Math.Max(_accessCounts.GetValueOrDefault(record.Id), record.Access.Count);
         var terms = TextAnalyzer.English.Analyze(record.Provenance.Speaker is { } speaker ? speaker + " " + record.Text : record.Text);
         if (_lexical.Contains(record.Id))
         {
@@ -340,6 +342,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
         _lexical.Remove(cubeId);
         _vectors.Remove(cubeId);
+        _accessCounts.Remove(cubeId);
         _commonComponentDirty = true;
         if (entry.Record.Provenance.ConversationId is { } conversation)
         {
@@ -374,6 +377,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
     private void CountAccess(string cubeId, DateTimeOffset at)
     {
+        _accessCounts[cubeId] = _accessCounts.GetValueOrDefault(cubeId) + 1;
         _pendingAccess[cubeId] = _pendingAccess.TryGetValue(cubeId, out var p) ? (p.Count + 1, at) : (1, at);
         _accessTimer ??= RegisterGrainTimer(FlushAccessAsync, _options.AccessFlushInterval, _options.AccessFlushInterval);
     }

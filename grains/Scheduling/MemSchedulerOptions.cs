@@ -48,4 +48,16 @@ public sealed class MemSchedulerOptions
 
     /// <summary>The fewest messages an add needs to get a session digest. Default: 8.</summary>
     public int SessionDigestMinMessages { get; set; } = 8;
+
+    /// <summary>The weight of the recency prior (0: off). A memory's score is multiplied by
+    /// 1 + weight * 2^(-age / <see cref="RecencyHalfLife"/>). Default: 0 (LoCoMo questions are as likely about old
+    /// sessions as new ones).</summary>
+    public double RecencyWeight { get; set; }
+
+    /// <summary>The half-life of the recency prior. Default: 30 days.</summary>
+    public TimeSpan RecencyHalfLife { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The weight of the access-frequency prior (0: off). A memory's score is multiplied by
+    /// 1 + weight * ln(1 + times searches returned it). Default: 0.</summary>
+    public double AccessWeight { get; set; }
 }
