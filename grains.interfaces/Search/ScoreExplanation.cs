@@ -8,7 +8,8 @@ namespace MemOS.Grains.Interfaces.Search;
 /// <param name="DenseRank">1-based rank among embedding candidates, or null.</param>
 /// <param name="DenseScore">Its cosine similarity with the query, or null.</param>
 /// <param name="Fused">The reciprocal-rank-fusion score: sum over rankers of weight / (k + rank).</param>
-/// <param name="Neighbour">The score passed on by neighbouring memories of the same conversation.</param>
+/// <param name="Neighbour">The share of a neighbouring memory's fused score this memory may take instead of its own;
+/// the score uses max(<paramref name="Fused"/>, <paramref name="Neighbour"/>).</param>
 /// <param name="SpeakerBoost">The factor for a speaker the query names (1 when none).</param>
 /// <param name="TimeBoost">The factor for a valid time inside a time the query names (1 when none).</param>
 /// <param name="UsageBoost">The factor from recency and access frequency (1 when those priors are off).</param>

@@ -161,9 +161,9 @@ public sealed partial class MemSchedulerGrain
         return p;
     }
 
-    /// <summary>Gives the memories right before and after a well-scored memory in its conversation a share
-    /// (<see cref="MemSchedulerOptions.NeighbourWeight"/>) of its fused score: an answer often sits next to the
-    /// sentence that matched the question's words (the rest of the turn, or the reply to it).</summary>
+    /// <summary>Lets the memories right before and after a well-scored memory in its conversation score a share
+    /// (<see cref="MemSchedulerOptions.NeighbourWeight"/>) of its fused score when that beats their own: an answer
+    /// often sits next to the sentence that matched the question's words (the rest of the turn, or the reply).</summary>
     private void ExpandWithNeighbours(Dictionary<string, ScoreParts> parts, Func<string, bool>? admit)
     {
         var weight = _options.NeighbourWeight;
@@ -193,7 +193,7 @@ public sealed partial class MemSchedulerGrain
             {
                 if (neighbour >= 0 && neighbour < order.Count && (admit is null || admit(order[neighbour])))
                 {
-                    Parts(parts, order[neighbour]).Neighbour += weight * score;
+                    Parts(parts, order[neighbour]).Neighbour = Math.Max(Parts(parts, order[neighbour]).Neighbour, weight * score);
                 }
             }
         }
@@ -316,7 +316,7 @@ public sealed partial class MemSchedulerGrain
 
         public bool RepeatedSource { get; set; }
 
-        public double Final => (Fused + Neighbour) * SpeakerBoost * TimeBoost * UsageBoost;
+        public double Final => Math.Max(Fused, Neighbour) * SpeakerBoost * TimeBoost * UsageBoost;
 
         public ScoreExplanation Explain() => new(
             LexicalRank, LexicalScore, DenseRank, DenseScore, Fused, Neighbour, SpeakerBoost, TimeBoost, UsageBoost, RepeatedSource);

@@ -35,9 +35,10 @@ public sealed class MemSchedulerOptions
     /// memories (1 turns diversification off). Default: 0.3.</summary>
     public double RepeatedSourcePenalty { get; set; } = 0.3;
 
-    /// <summary>The share of a memory's fused score given to the memories right before and after it in its
-    /// conversation (0 turns neighbour expansion off). Default: 0.5.</summary>
-    public double NeighbourWeight { get; set; } = 0.5;
+    /// <summary>The share of a memory's fused score that the memories right before and after it in its conversation
+    /// can take instead of their own, lower score (0 turns neighbour expansion off): a neighbour scores
+    /// max(own, share * seed), so it never outranks the memory that found it. Default: 0.8.</summary>
+    public double NeighbourWeight { get; set; } = 0.8;
 
     /// <summary>How many of the best fused candidates pass score to their neighbours. Default: 50.</summary>
     public int NeighbourSeeds { get; set; } = 50;

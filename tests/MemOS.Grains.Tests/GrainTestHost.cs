@@ -1,4 +1,5 @@
 using MemOS.Grains.Memories;
+using MemOS.Grains.Scheduling;
 using MemOS.Inference.Embeddings;
 using MemOS.Inference.Embeddings.Glove;
 using MemOS.Runtime;
@@ -15,6 +16,7 @@ public sealed class GrainTestHost : IAsyncDisposable
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
 
     private readonly ServiceProvider _services;
+    private bool _disposed;
 
     private GrainTestHost(ServiceProvider services, FakeTimeProvider time)
     {
@@ -29,7 +31,8 @@ public sealed class GrainTestHost : IAsyncDisposable
 
     public IGrainFactory Grains => Runtime;
 
-    public static async Task<GrainTestHost> StartAsync(TempDatabase database, FakeTimeProvider? time = null)
+    public static async Task<GrainTestHost> StartAsync(
+        TempDatabase database, FakeTimeProvider? time = null, IEmbedder? embedder = null, Action<MemSchedulerOptions>? scheduler = null)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection()
@@ -44,7 +47,8 @@ public sealed class GrainTestHost : IAsyncDisposable
             .UseSqliteGrainStorage(database.ConnectionString)
             .AddGrainsFromAssembly(typeof(MemCubeGrain).Assembly)
             .AddMemOSGrainServices()
-            .AddSingleton<IEmbedder>(_ => new GloveSifEmbedder(GloveAssets.Load()))
+            .AddSingleton<IEmbedder>(_ => embedder ?? new GloveSifEmbedder(GloveAssets.Load()))
+            .Configure<MemSchedulerOptions>(o => scheduler?.Invoke(o))
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var host = new GrainTestHost(services, time);
         await host.Runtime.StartAsync(TestContext.Current.CancellationToken);
@@ -66,6 +70,12 @@ public sealed class GrainTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await Runtime.StopAsync(CancellationToken.None);
         await _services.DisposeAsync();
     }
@@ -75,6 +85,9 @@ public sealed class GrainTestHost : IAsyncDisposable
 public abstract class GrainTestBase : IAsyncLifetime
 {
     private readonly TempDatabase _database = new();
+
+    /// <summary>The SQLite file of the current test (a test may start a second host on it).</summary>
+    protected TempDatabase Database => _database;
 
     /// <summary>The host of the current test.</summary>
     protected GrainTestHost Host { get; private set; } = null!;
@@ -86,6 +99,7 @@ public abstract class GrainTestBase : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
+
         _database.Dispose();
         GC.SuppressFinalize(this);
     }
