@@ -3,12 +3,9 @@ using MemOS.Grains.Interfaces.Serialization;
 using MemOS.Grains.Memories;
 using MemOS.Grains.Reader;
 using MemOS.Grains.Scheduling;
-using MemOS.Inference.Embeddings;
-using MemOS.Inference.Embeddings.Glove;
 using MemOS.Runtime.Hosting;
 using MemOS.Silo.Api;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace MemOS.Silo.Hosting;
@@ -43,7 +40,7 @@ public static class MemOSSiloHostingExtensions
         services.AddMemOSGrainServices();
         services.AddOptions<MemSchedulerOptions>().BindConfiguration(MemSchedulerOptions.SectionName);
         services.AddOptions<MemReaderOptions>().BindConfiguration(MemReaderOptions.SectionName);
-        services.TryAddSingleton<IEmbedder>(_ => new GloveSifEmbedder(GloveAssets.Load()));
+        services.UseConfiguredEmbedder();
         return builder;
     }
 
