@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MemOS.Grains.Interfaces.Errors;
+using MemOS.Inference.Embeddings;
 using MemOS.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -43,6 +44,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(
         InvalidLifecycleTransitionException e => With(Problem(409, ProblemTypes.InvalidTransition, "Invalid lifecycle transition", e.Message),
             "currentState", e.Current.ToString()),
         InconsistentStateException e => Problem(409, ProblemTypes.ConcurrencyConflict, "Concurrent write", e.Message),
+        ModelNotFoundException e => With(Problem(404, ProblemTypes.ModelNotFound, "Model not found", e.Message), "model", e.Served),
+        EmbeddingException { IsTransient: false } e => Problem(502, ProblemTypes.EmbedderFailed, "Embedder failed", e.Message),
         ArgumentException e => Problem(400, ProblemTypes.InvalidRequest, "Invalid request", e.Message),
         MemOSException { IsTransient: true } e => Problem(503, ProblemTypes.Unavailable, "Temporarily unavailable", e.Message),
         _ => Problem(500, ProblemTypes.Internal, "Internal error", "The silo failed to handle the request; see its log."),

@@ -36,6 +36,12 @@ public static class ProblemTypes
     /// <summary>A concurrent write won; retry (409).</summary>
     public const string ConcurrencyConflict = "urn:memos:problem:concurrency-conflict";
 
+    /// <summary>An embeddings request named a model the silo does not serve (404).</summary>
+    public const string ModelNotFound = "urn:memos:problem:model-not-found";
+
+    /// <summary>The embedder (a model or a remote embeddings endpoint) failed in a way retrying will not fix (502).</summary>
+    public const string EmbedderFailed = "urn:memos:problem:embedder-failed";
+
     /// <summary>A transient failure; retry later (503).</summary>
     public const string Unavailable = "urn:memos:problem:unavailable";
 

@@ -1,5 +1,6 @@
 using MemOS.Inference.Embeddings;
 using MemOS.Inference.Embeddings.Glove;
+using MemOS.Inference.Embeddings.OpenAi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -9,23 +10,28 @@ namespace MemOS.Silo.Hosting;
 public static class EmbedderHostingExtensions
 {
     /// <summary>The embedder kinds <see cref="UseConfiguredEmbedder"/> knows.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [EmbedderOptions.GloveKind];
+    public static IReadOnlyList<string> Kinds { get; } = [EmbedderOptions.GloveKind, EmbedderOptions.OpenAiKind];
 
-    /// <summary>Uses the embedder that <c>MemOS:Embedder</c> names (one per silo; it embeds every memory and query,
-    /// and its model id is recorded on each cube).</summary>
+    /// <summary>Uses the embedder that <c>MemOS:Embedder</c> names.</summary>
     /// <param name="services">The services.</param>
     /// <returns>The same services.</returns>
-    /// <remarks>The embedder is created on first use; an unknown kind or missing model files fail the silo's start
-    /// with <see cref="OptionsValidationException"/> or <see cref="EmbeddingException"/> naming the fix.</remarks>
+    /// <remarks>The embedder is created while the silo starts (an OpenAI-compatible one probes its endpoint for the
+    /// dimension then), so an unknown kind, missing model files or an unreachable endpoint fail the start with
+    /// <see cref="OptionsValidationException"/> or <see cref="EmbeddingException"/> naming the fix.</remarks>
     public static IServiceCollection UseConfiguredEmbedder(this IServiceCollection services)
     {
         services.AddOptions<EmbedderOptions>().BindConfiguration(EmbedderOptions.SectionName)
             .Validate(o => Kinds.Contains(o.Kind, StringComparer.OrdinalIgnoreCase),
                 $"MemOS:Embedder:Kind must be one of: {string.Join(", ", Kinds)}.")
+            .Validate(o => !IsKind(o, EmbedderOptions.OpenAiKind) || (o.Endpoint is { IsAbsoluteUri: true } && !string.IsNullOrWhiteSpace(o.Model)),
+                "MemOS:Embedder:Kind 'openai' needs MemOS:Embedder:Endpoint (an absolute URL) and MemOS:Embedder:Model.")
             .ValidateOnStart();
         services.TryAddSingleton(Create);
+        services.AddHostedService<EmbedderWarmup>();
         return services;
     }
+
+    private static bool IsKind(EmbedderOptions options, string kind) => string.Equals(options.Kind, kind, StringComparison.OrdinalIgnoreCase);
 
     private static IEmbedder Create(IServiceProvider services)
     {
@@ -33,8 +39,28 @@ public static class EmbedderHostingExtensions
         return options.Kind.ToLowerInvariant() switch
         {
             EmbedderOptions.GloveKind => new GloveSifEmbedder(GloveAssets.Load(options.GloveDirectory), options.SifSmoothingWeight),
+            EmbedderOptions.OpenAiKind => OpenAiCompatibleEmbedder.CreateAsync(new OpenAiCompatibleEmbedderOptions
+            {
+                Endpoint = options.Endpoint,
+                Model = options.Model,
+                ApiKey = options.ApiKey,
+                Dimension = options.Dimension,
+            }).GetAwaiter().GetResult(),
             _ => throw new OptionsValidationException(EmbedderOptions.SectionName, typeof(EmbedderOptions),
                 [$"Unknown embedder kind '{options.Kind}'."]),
         };
+    }
+
+    /// <summary>Creates the embedder while the host starts, so that a misconfigured one fails the start instead of
+    /// the first request.</summary>
+    private sealed class EmbedderWarmup(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            services.GetRequiredService<IEmbedder>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

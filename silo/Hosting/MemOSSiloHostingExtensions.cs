@@ -5,6 +5,7 @@ using MemOS.Grains.Reader;
 using MemOS.Grains.Scheduling;
 using MemOS.Runtime.Hosting;
 using MemOS.Silo.Api;
+using MemOS.Inference.Embeddings.OpenAi;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,11 @@ public static class MemOSSiloHostingExtensions
         var siloOptions = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = siloOptions.MaxRequestBodyBytes);
-        services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, MemOSJsonContext.Default));
+        services.Configure<JsonOptions>(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, MemOSJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(1, OpenAiJsonContext.Default);
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.Customize);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
@@ -44,7 +49,7 @@ public static class MemOSSiloHostingExtensions
         return builder;
     }
 
-    /// <summary>Maps the REST API (<c>/v1</c>), <c>/healthz</c> and the OpenAPI document (<c>/openapi/v1.json</c>),
+    /// <summary>Maps the REST API (<c>/v1</c>, including the OpenAI-compatible <c>/v1/embeddings</c>), <c>/healthz</c> and the OpenAPI document (<c>/openapi/v1.json</c>),
     /// with every error answered as RFC 9457 problem details.</summary>
     /// <param name="app">The built application.</param>
     /// <returns>The same application.</returns>
@@ -55,6 +60,7 @@ public static class MemOSSiloHostingExtensions
         app.MapOpenApi();
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("healthy"))).WithTags("health");
         app.MapMemoryEndpoints();
+        app.MapEmbeddingEndpoints();
         return app;
     }
 }
