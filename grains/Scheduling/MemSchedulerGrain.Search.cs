@@ -55,7 +55,8 @@ public sealed partial class MemSchedulerGrain
     /// <summary>Ranks the user's memories for a query: BM25 and cosine candidates (both among the memories the
     /// filters admit) fused by reciprocal rank (Cormack, Clarke and Buettcher, SIGIR 2009:
     /// score = sum over rankers of w / (k + rank)), plus a share for neighbours of good candidates, then boosted for
-    /// memories spoken by a person the query names.</summary>
+    /// memories spoken by a person the query names and for memories inside the times the query names (or, for a
+    /// "when" question, memories that mention a time).</summary>
     private List<RankedMemory> Rank(MemorySearchQuery query, float[] queryVector, int pool)
     {
         var admit = Admission(query);
@@ -84,6 +85,8 @@ public sealed partial class MemSchedulerGrain
         ExpandWithNeighbours(parts, admit);
         var named = NamedSpeakers(query.Query);
         var referenceTime = query.ReferenceTime ?? TimeProvider.GetUtcNow();
+        var spans = _options.TimeMatchBoost > 0 ? TimeExpressionResolver.Resolve(query.Query, referenceTime) : [];
+        var asksWhen = _options.WhenMentionBoost > 0 && TimeExpressionResolver.AsksWhen(query.Query);
         var ranked = new List<RankedMemory>(parts.Count);
         foreach (var (id, p) in parts)
         {
@@ -94,6 +97,8 @@ public sealed partial class MemSchedulerGrain
             }
 
             p.UsageBoost = UsageBoost(memory.Record, referenceTime);
+            p.TimeBoost = (spans.Count > 0 && memory.IsWithin(spans) ? 1 + _options.TimeMatchBoost : 1)
+                * (asksWhen && memory.TimeMentions.Count > 0 ? 1 + _options.WhenMentionBoost : 1);
 
             ranked.Add(new RankedMemory(memory, p.Final, p));
         }

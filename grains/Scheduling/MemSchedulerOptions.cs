@@ -28,6 +28,15 @@ public sealed class MemSchedulerOptions
     /// themselves). Default: 1 (the score doubles).</summary>
     public double SpeakerBoost { get; set; } = 1;
 
+    /// <summary>The relative score boost of memories whose valid time, or a time their text mentions, lies in a time
+    /// the query names ("in May 2023", "last week", resolved against the search's reference time); 0 turns it off.
+    /// Default: 1 (the score doubles).</summary>
+    public double TimeMatchBoost { get; set; } = 1;
+
+    /// <summary>The relative score boost, for a question asking when ("When did ..."), of memories whose text mentions
+    /// a time ("yesterday", "last June"): they date what they tell. 0 turns it off. Default: 0.25.</summary>
+    public double WhenMentionBoost { get; set; } = 0.25;
+
     /// <summary>Whether dense scores remove the corpus' common component (SIF step 2). Default: true.</summary>
     public bool RemoveCommonComponent { get; set; } = true;
 

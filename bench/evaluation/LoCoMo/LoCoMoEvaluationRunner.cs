@@ -72,7 +72,7 @@ public sealed class LoCoMoEvaluationRunner(MemOSClient client, string userPrefix
             }
 
             system.Add(question.Category, await ScoreSystemAsync(
-                UserOf(conversation), question.Question, question.Category, gold, latencies, cancellationToken));
+                UserOf(conversation), question.Question, ReferenceTime(conversation), question.Category, gold, latencies, cancellationToken));
             var ranked = baselines[conversation.SampleId].Rank(question.Question, BaselineCandidates);
             baseline.Add(question.Category, RecallMetrics.ForRanking(gold, ranked, t => [t.DiaId], BaselineBm25Retriever.RenderTurn));
             progress?.Report(("search", ++done, questions.Count));
@@ -101,11 +101,18 @@ public sealed class LoCoMoEvaluationRunner(MemOSClient client, string userPrefix
     /// <summary>The misses of the last run, by budget and category.</summary>
     public MissBreakdown Misses => _misses;
 
+    /// <summary>The "now" of a conversation's questions: they are asked after its last session (LoCoMo dates sessions,
+    /// so relative expressions such as "last year" or "recently" resolve against the last session's time).</summary>
+    public static DateTimeOffset? ReferenceTime(LoCoMoConversation conversation)
+        => conversation.Turns.Count == 0 ? null : conversation.Turns.Max(t => t.Timestamp);
+
     private async Task<IReadOnlyDictionary<string, double>> ScoreSystemAsync(
-        string user, string query, int category, IReadOnlyList<string> gold, List<double> latencies, CancellationToken cancellationToken)
+        string user, string query, DateTimeOffset? referenceTime, int category, IReadOnlyList<string> gold, List<double> latencies,
+        CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        var ranked = await TimedSearchAsync(new SearchRequest(user, query, TopK: RankingDepth), latencies, cancellationToken);
+        var ranked = await TimedSearchAsync(
+            new SearchRequest(user, query, TopK: RankingDepth, ReferenceTime: referenceTime), latencies, cancellationToken);
         var inRanking = RecallMetrics.Covered(ranked.Hits.Select(h => h.Provenance.MessageIds));
         foreach (var k in RecallMetrics.StandardCutoffs)
         {
@@ -114,7 +121,8 @@ public sealed class LoCoMoEvaluationRunner(MemOSClient client, string userPrefix
 
         foreach (var budget in RecallMetrics.StandardTokenBudgets)
         {
-            var packed = await TimedSearchAsync(new SearchRequest(user, query, TokenBudget: budget), latencies, cancellationToken);
+            var packed = await TimedSearchAsync(
+                new SearchRequest(user, query, TokenBudget: budget, ReferenceTime: referenceTime), latencies, cancellationToken);
             // Count what the memories really take, rendered here from their fields, not from the context the silo sent.
             var context = MemoryRendering.RenderGroupedContext(packed.Hits.Select(h => new ContextEntry(h.ValidFrom, h.Speaker, h.Text)));
             var tokens = MemoryRendering.CountTokens(context.Length);

@@ -137,6 +137,48 @@ public sealed class HybridSearchTests : GrainTestBase
     }
 
     [Fact]
+    public async Task Search_ATimeTheQueryNames_BoostsMemoriesOfThatTime_ResolvedAgainstTheReferenceTime()
+    {
+        await AddBothSessionsAsync();
+        // Both sessions mention the lake; only the June one falls in "June 2023", and "last month" asked in July is June too.
+        foreach (var (query, reference) in new[]
+                 {
+                     ("What happened at the lake in June 2023?", (DateTimeOffset?)null),
+                     ("What happened at the lake last month?", new DateTimeOffset(2023, 7, 15, 0, 0, 0, TimeSpan.Zero)),
+                 })
+        {
+            var result = await SearchAsync(new MemorySearchQuery(query, 10, null, ReferenceTime: reference, Explain: true));
+            var june = result.Hits.Single(h => h.Provenance.MessageIds.Contains("D2:1"));
+            var may = result.Hits.Single(h => h.Provenance.MessageIds.Contains("D1:2"));
+            Assert.Equal(2.0, june.Explanation!.TimeBoost, 6);
+            Assert.Equal(1.0, may.Explanation!.TimeBoost, 6);
+            Assert.Equal("D2:1", result.Hits[0].Provenance.MessageIds[0]);
+        }
+    }
+
+    [Fact]
+    public async Task Search_ATimeTheMemoryMentions_CountsAsItsEventTime()
+    {
+        await AddBothSessionsAsync();
+        // D1:1 was said on 8 May about "yesterday": the support group met on 7 May.
+        var result = await SearchAsync(new MemorySearchQuery("What did Caroline do on 7 May 2023?", 10, null, Explain: true));
+        var group = result.Hits.First(h => h.Provenance.MessageIds.Contains("D1:1"));
+        Assert.Equal(2.0, group.Explanation!.TimeBoost, 6);
+        Assert.All(result.Hits.Where(h => !h.Provenance.MessageIds.Contains("D1:1")), h => Assert.Equal(1.0, h.Explanation!.TimeBoost, 6));
+    }
+
+    [Fact]
+    public async Task Search_AWhenQuestion_PrefersMemoriesThatMentionATime()
+    {
+        await AddBothSessionsAsync();
+        var result = await SearchAsync(new MemorySearchQuery("When did Caroline adopt a puppy?", 10, null, Explain: true));
+        var puppy = result.Hits.First(h => h.Text.Contains("puppy", StringComparison.Ordinal));
+        Assert.Equal(1.25, puppy.Explanation!.TimeBoost, 6); // "last week"
+        var study = result.Hits.FirstOrDefault(h => h.Text.Contains("counseling", StringComparison.Ordinal));
+        Assert.True(study is null || study.Explanation!.TimeBoost == 1.0);
+    }
+
+    [Fact]
     public async Task Reembed_AfterAnEmbedderChange_RestoresDenseRetrieval_AndPersists()
     {
         await AddBothSessionsAsync();
