@@ -1,6 +1,11 @@
 using System.CommandLine;
 using MemOS.Client;
+using MemOS.Inference.Embeddings;
 using MemOS.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MemOS.Cli;
 
@@ -40,17 +45,82 @@ internal static class SiloConnection
         return new Uri(string.IsNullOrWhiteSpace(env) ? DefaultUrl : env.TrimEnd('/') + "/");
     }
 
+    /// <summary>The <c>--embedder</c> option: which embedder an embedded silo uses (see
+    /// <see cref="EmbedderOptions.ParseSpec"/>); null keeps the configured default (GloVe).</summary>
+    public static Option<string?> CreateEmbedderOption() => new("--embedder")
+    {
+        Description = "The embedder of an embedded silo: glove (default), openai:<endpoint>#<model> " +
+                      "(e.g. openai:http://127.0.0.1:11434/v1/#nomic-embed-text) or gguf:<model.gguf>[#mean|cls|last].",
+        Validators =
+        {
+            r =>
+            {
+                try
+                {
+                    EmbedderOptions.ParseSpec(r.GetValueOrDefault<string?>() ?? "glove");
+                }
+                catch (ArgumentException e)
+                {
+                    r.AddError(e.Message);
+                }
+            },
+        },
+    };
+
+    /// <summary>Asks a running silo which embedding model it serves (<c>GET /v1/models</c>).</summary>
+    /// <returns>The model id, or <c>unknown</c> when the silo does not say.</returns>
+    public static async Task<string> EmbedderModelAsync(Uri silo, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = silo, Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("v1/models", cancellationToken));
+            return document.RootElement.GetProperty("data")[0].GetProperty("id").GetString() ?? "unknown";
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or KeyNotFoundException
+                                      or InvalidOperationException or IndexOutOfRangeException)
+        {
+            return "unknown";
+        }
+    }
+
+    /// <summary>Starts a silo with the settings of an <c>--embedder</c> spec (null: the default embedder).</summary>
+    /// <exception cref="CliUsageException">The embedder could not be created (missing files, unreachable endpoint).</exception>
+    public static async Task<EmbeddedSilo> StartAsync(
+        string dataDirectory, int port, string? embedderSpec, LogLevel minimumLogLevel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await EmbeddedSilo.StartAsync(dataDirectory, port, builder =>
+            {
+                if (embedderSpec is not null)
+                {
+                    builder.Configuration.AddInMemoryCollection(EmbedderOptions.ParseSpec(embedderSpec));
+                }
+            }, minimumLogLevel, cancellationToken);
+        }
+        catch (Exception e) when (e is EmbeddingException or OptionsValidationException)
+        {
+            throw new CliUsageException($"The embedder could not start: {e.Message}");
+        }
+    }
+
     /// <summary>Starts an embedded silo on a fresh temporary data folder that is deleted when the lease is disposed.</summary>
-    public static async Task<EmbeddedSiloLease> StartEmbeddedAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <param name="embedderSpec">An <c>--embedder</c> spec, or null for the default embedder.</param>
+    public static async Task<EmbeddedSiloLease> StartEmbeddedAsync(CancellationToken cancellationToken, string? embedderSpec = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "memos-" + Guid.NewGuid().ToString("N")[..12]);
-        var silo = await EmbeddedSilo.StartAsync(dataDirectory, cancellationToken: cancellationToken);
+        var silo = await StartAsync(dataDirectory, 0, embedderSpec, LogLevel.Warning, cancellationToken);
         return new EmbeddedSiloLease(silo, dataDirectory);
     }
 
     internal sealed class EmbeddedSiloLease(EmbeddedSilo silo, string dataDirectory) : IAsyncDisposable
     {
         public Uri BaseAddress => silo.BaseAddress;
+
+        /// <summary>The model id of the silo's embedder.</summary>
+        public string EmbedderModelId => silo.Services.GetRequiredService<IEmbedder>().ModelId;
 
         public async ValueTask DisposeAsync()
         {

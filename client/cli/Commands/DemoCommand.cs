@@ -30,11 +30,13 @@ internal static class DemoCommand
                 r.AddError("--questions must be 1-100.");
             }
         });
-        var command = new Command("demo", "Remember a conversation in an embedded silo and answer questions about it.") { data, questions };
+        var embedder = SiloConnection.CreateEmbedderOption();
+        var command = new Command("demo", "Remember a conversation in an embedded silo and answer questions about it.") { data, questions, embedder };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
-            await using var silo = await SiloConnection.StartEmbeddedAsync(ct);
-            AnsiConsole.MarkupLine($"[green]embedded silo[/] at {silo.BaseAddress} (one silo, SQLite in a temporary folder)");
+            await using var silo = await SiloConnection.StartEmbeddedAsync(ct, r.GetValue(embedder));
+            AnsiConsole.MarkupLine($"[green]embedded silo[/] at {silo.BaseAddress} (one silo, SQLite in a temporary folder, " +
+                                   $"embedder {Markup.Escape(silo.EmbedderModelId)})");
             using var client = new MemOSClient(silo.BaseAddress);
             var path = r.GetValue(data)?.FullName ?? RepositoryPaths.FindLoCoMo();
             var script = path is not null ? LoadLoCoMo(path, r.GetValue(questions)) : LoadSample(r.GetValue(questions));

@@ -18,14 +18,27 @@ internal static class EvalCommand
         };
         var json = new Option<FileInfo?>("--json") { Description = "Write the results as JSON to this file." };
         var silo = SiloConnection.CreateOption("Evaluate a running silo instead of starting an embedded one.");
-        var locomo = new Command("locomo", "Evidence recall@k and @token-budget on LoCoMo, against BM25 over raw turns.") { data, json, silo };
-        locomo.SetAction((r, ct) => CliRunner.RunAsync(() => RunLoCoMoAsync(r.GetValue(data), r.GetValue(json), r.GetValue(silo), ct)));
+        var embedder = SiloConnection.CreateEmbedderOption();
+        var locomo = new Command("locomo", "Evidence recall@k and @token-budget on LoCoMo, against BM25 over raw turns.")
+        {
+            data, json, silo, embedder,
+        };
+        locomo.Validators.Add(r =>
+        {
+            if (r.GetValue(silo) is not null && r.GetValue(embedder) is not null)
+            {
+                r.AddError("--embedder sets up an embedded silo; a running silo (--silo) uses the embedder it was started with.");
+            }
+        });
+        locomo.SetAction((r, ct) => CliRunner.RunAsync(
+            () => RunLoCoMoAsync(r.GetValue(data), r.GetValue(json), r.GetValue(silo), r.GetValue(embedder), ct)));
         var eval = new Command("eval", "Measure retrieval quality.");
         eval.Subcommands.Add(locomo);
         return eval;
     }
 
-    private static async Task<int> RunLoCoMoAsync(FileInfo? dataFile, FileInfo? jsonFile, Uri? siloUrl, CancellationToken cancellationToken)
+    private static async Task<int> RunLoCoMoAsync(
+        FileInfo? dataFile, FileInfo? jsonFile, Uri? siloUrl, string? embedderSpec, CancellationToken cancellationToken)
     {
         var path = dataFile?.FullName ?? RepositoryPaths.FindLoCoMo()
             ?? throw new CliUsageException("No LoCoMo file: pass --data <locomo json> (../shared/data/locomo/locomo10-dev.json is absent).");
@@ -44,10 +57,11 @@ internal static class EvalCommand
             throw new CliUsageException(e.Message);
         }
 
-        await using var embedded = siloUrl is null ? await SiloConnection.StartEmbeddedAsync(cancellationToken) : null;
+        await using var embedded = siloUrl is null ? await SiloConnection.StartEmbeddedAsync(cancellationToken, embedderSpec) : null;
         var baseAddress = siloUrl ?? embedded!.BaseAddress;
+        var embedderModel = embedded?.EmbedderModelId ?? await SiloConnection.EmbedderModelAsync(baseAddress, cancellationToken);
         AnsiConsole.MarkupLine($"[grey]silo: {baseAddress} ({(embedded is null ? "given" : "embedded, fresh SQLite")}); " +
-                               $"data: {Markup.Escape(path)}: {dataset.Conversations.Count} conversations[/]");
+                               $"embedder: {Markup.Escape(embedderModel)}; data: {Markup.Escape(path)}: {dataset.Conversations.Count} conversations[/]");
         using var client = new MemOSClient(baseAddress);
         var runner = new LoCoMoEvaluationRunner(client);
         EvaluationResult result = null!;
@@ -65,6 +79,12 @@ internal static class EvalCommand
                 });
                 result = await runner.RunAsync(dataset, progress, cancellationToken);
             });
+
+        if (result.AdditionalFields["config"] is System.Text.Json.Nodes.JsonObject config)
+        {
+            config["embedder"] = embedderModel;
+            config["data"] = Path.GetFileName(path);
+        }
 
         PrintReport(result);
         PrintMisses(runner.Misses);

@@ -23,15 +23,16 @@ internal static class ServeCommand
             Description = "Folder of the embedded SQLite database.",
             DefaultValueFactory = _ => "memos-data",
         };
-        var command = new Command("serve", "Start a silo (embedded SQLite storage) on 127.0.0.1 and serve the REST API.") { port, dataDir };
+        var embedder = SiloConnection.CreateEmbedderOption();
+        var command = new Command("serve", "Start a silo (embedded SQLite storage) on 127.0.0.1 and serve the REST API.") { port, dataDir, embedder };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(async () =>
         {
             var directory = Path.GetFullPath(result.GetValue(dataDir)!);
             EmbeddedSilo silo;
             try
             {
-                silo = await EmbeddedSilo.StartAsync(directory, result.GetValue(port), minimumLogLevel: LogLevel.Information,
-                    cancellationToken: cancellationToken);
+                silo = await SiloConnection.StartAsync(
+                    directory, result.GetValue(port), result.GetValue(embedder), LogLevel.Information, cancellationToken);
             }
             catch (IOException e)
             {
