@@ -14,6 +14,8 @@ namespace MemOS.Grains.Interfaces.Search;
 /// <param name="TimeBoost">The factor for a valid time inside a time the query names (1 when none).</param>
 /// <param name="UsageBoost">The factor from recency and access frequency (1 when those priors are off).</param>
 /// <param name="RepeatedSource">Whether the score was lowered because its source message was already represented.</param>
+/// <param name="EntityBoost">The factor for mentioning an entity (a proper name other than a speaker) the query names
+/// (1 when none).</param>
 public sealed record ScoreExplanation(
     [property: JsonPropertyName("lexicalRank")] int? LexicalRank,
     [property: JsonPropertyName("lexicalScore")] double? LexicalScore,
@@ -24,4 +26,5 @@ public sealed record ScoreExplanation(
     [property: JsonPropertyName("speakerBoost")] double SpeakerBoost,
     [property: JsonPropertyName("timeBoost")] double TimeBoost,
     [property: JsonPropertyName("usageBoost")] double UsageBoost,
-    [property: JsonPropertyName("repeatedSource")] bool RepeatedSource);
+    [property: JsonPropertyName("repeatedSource")] bool RepeatedSource,
+    [property: JsonPropertyName("entityBoost")] double EntityBoost = 1);

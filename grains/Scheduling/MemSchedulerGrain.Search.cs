@@ -55,7 +55,7 @@ public sealed partial class MemSchedulerGrain
     /// <summary>Ranks the user's memories for a query: BM25 and cosine candidates (both among the memories the
     /// filters admit) fused by reciprocal rank (Cormack, Clarke and Buettcher, SIGIR 2009:
     /// score = sum over rankers of w / (k + rank)), plus a share for neighbours of good candidates, then boosted for
-    /// memories spoken by a person the query names and for memories inside the times the query names (or, for a
+    /// memories spoken by a person the query names, memories mentioning another entity the query names, and for memories inside the times the query names (or, for a
     /// "when" question, memories that mention a time).</summary>
     private List<RankedMemory> Rank(MemorySearchQuery query, float[] queryVector, int pool)
     {
@@ -84,6 +84,7 @@ public sealed partial class MemSchedulerGrain
 
         ExpandWithNeighbours(parts, admit);
         var named = NamedSpeakers(query.Query);
+        var entities = _options.EntityBoost > 0 ? NamedEntities(query.Query, named) : [];
         var referenceTime = query.ReferenceTime ?? TimeProvider.GetUtcNow();
         var spans = _options.TimeMatchBoost > 0 ? TimeExpressionResolver.Resolve(query.Query, referenceTime) : [];
         var asksWhen = _options.WhenMentionBoost > 0 && TimeExpressionResolver.AsksWhen(query.Query);
@@ -94,6 +95,11 @@ public sealed partial class MemSchedulerGrain
             if (named.Count > 0 && memory.Record.Provenance.Speaker is { } speaker && named.Contains(speaker))
             {
                 p.SpeakerBoost = 1 + _options.SpeakerBoost;
+            }
+
+            if (entities.Count > 0 && memory.Record.Entities.Any(entities.Contains))
+            {
+                p.EntityBoost = 1 + _options.EntityBoost;
             }
 
             p.UsageBoost = UsageBoost(memory.Record, referenceTime);
@@ -266,6 +272,22 @@ public sealed partial class MemSchedulerGrain
         return named;
     }
 
+    /// <summary>The entities (proper names the reader found in memories, speakers aside) that the query names.</summary>
+    private HashSet<string> NamedEntities(string query, HashSet<string> speakers)
+    {
+        var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var lookup = _entityMemoryCounts.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var word in Inference.Embeddings.Glove.WordTokenizer.Words(query))
+        {
+            if (lookup.TryGetValue(word.Span, out _) && !speakers.Contains(word.ToString()))
+            {
+                named.Add(word.ToString());
+            }
+        }
+
+        return named;
+    }
+
     private void RefreshCommonComponent()
     {
         if (_commonComponentDirty)
@@ -315,15 +337,18 @@ public sealed partial class MemSchedulerGrain
 
         public double SpeakerBoost { get; set; } = 1;
 
+        public double EntityBoost { get; set; } = 1;
+
         public double TimeBoost { get; set; } = 1;
 
         public double UsageBoost { get; set; } = 1;
 
         public bool RepeatedSource { get; set; }
 
-        public double Final => Math.Max(Fused, Neighbour) * SpeakerBoost * TimeBoost * UsageBoost;
+        public double Final => Math.Max(Fused, Neighbour) * SpeakerBoost * EntityBoost * TimeBoost * UsageBoost;
 
         public ScoreExplanation Explain() => new(
-            LexicalRank, LexicalScore, DenseRank, DenseScore, Fused, Neighbour, SpeakerBoost, TimeBoost, UsageBoost, RepeatedSource);
+            LexicalRank, LexicalScore, DenseRank, DenseScore, Fused, Neighbour, SpeakerBoost, TimeBoost, UsageBoost, RepeatedSource,
+            EntityBoost);
     }
 }

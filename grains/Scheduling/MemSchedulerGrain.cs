@@ -40,6 +40,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private readonly ExactVectorIndex _vectors;
     private readonly Dictionary<string, List<string>> _conversationOrder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _speakers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> _entityMemoryCounts = new(StringComparer.OrdinalIgnoreCase);
     private bool _commonComponentDirty;
     private readonly Dictionary<string, long> _accessCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IndexedMemory> _memories = new(StringComparer.Ordinal);
@@ -284,9 +285,11 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
     private void Index(MemoryRecord record, MemoryEmbedding? embedding)
     {
-        var isNew = !_memories.ContainsKey(record.Id);
+        var isNew = !_memories.TryGetValue(record.Id, out var previous);
         var entry = IndexedMemory.Of(record);
         _memories[record.Id] = entry;
+        CountEntities(previous?.Record, -1);
+        CountEntities(record, +1);
         _accessCounts[record.Id] = Math.Max(_accessCounts.GetValueOrDefault(record.Id), record.Access.Count);
         var terms = TextAnalyzer.English.Analyze(record.Provenance.Speaker is { } speaker ? speaker + " " + record.Text : record.Text);
         if (_lexical.Contains(record.Id))
@@ -340,6 +343,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
             return;
         }
 
+        CountEntities(entry.Record, -1);
         _lexical.Remove(cubeId);
         _vectors.Remove(cubeId);
         _accessCounts.Remove(cubeId);
@@ -357,6 +361,33 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
                 {
                     _messages.Remove((conversation, messageId));
                 }
+            }
+        }
+    }
+
+    /// <summary>Keeps how many memories mention each entity (speakers aside: they have their own boost).</summary>
+    private void CountEntities(MemoryRecord? record, int delta)
+    {
+        if (record is null)
+        {
+            return;
+        }
+
+        foreach (var entity in record.Entities)
+        {
+            if (string.Equals(entity, record.Provenance.Speaker, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var count = _entityMemoryCounts.GetValueOrDefault(entity) + delta;
+            if (count > 0)
+            {
+                _entityMemoryCounts[entity] = count;
+            }
+            else
+            {
+                _entityMemoryCounts.Remove(entity);
             }
         }
     }

@@ -28,6 +28,12 @@ public sealed class MemSchedulerOptions
     /// themselves). Default: 1 (the score doubles).</summary>
     public double SpeakerBoost { get; set; } = 1;
 
+    /// <summary>The relative score boost of memories that mention an entity (a proper name the reader found, other
+    /// than a speaker: a place, a pet, a band) that the query names; 0 turns it off. Default: 0.5 (neutral on the
+    /// LoCoMo development split, where BM25 already weighs rare names: recall within 1,000 tokens 0.867 with 0, 0.5
+    /// and 1).</summary>
+    public double EntityBoost { get; set; } = 0.5;
+
     /// <summary>The relative score boost of memories whose valid time, or a time their text mentions, lies in a time
     /// the query names ("in May 2023", "last week", resolved against the search's reference time); 0 turns it off.
     /// Default: 1 (the score doubles).</summary>

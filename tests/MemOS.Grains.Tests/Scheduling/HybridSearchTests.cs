@@ -108,7 +108,7 @@ public sealed class HybridSearchTests : GrainTestBase
         foreach (var hit in result.Hits.Where(h => !h.Explanation!.RepeatedSource))
         {
             var e = hit.Explanation!;
-            Assert.Equal(Math.Max(e.Fused, e.Neighbour) * e.SpeakerBoost * e.TimeBoost * e.UsageBoost, hit.Score, 9);
+            Assert.Equal(Math.Max(e.Fused, e.Neighbour) * e.SpeakerBoost * e.EntityBoost * e.TimeBoost * e.UsageBoost, hit.Score, 9);
         }
     }
 
@@ -176,6 +176,21 @@ public sealed class HybridSearchTests : GrainTestBase
         Assert.Equal(1.25, puppy.Explanation!.TimeBoost, 6); // "last week"
         var study = result.Hits.FirstOrDefault(h => h.Text.Contains("counseling", StringComparison.Ordinal));
         Assert.True(study is null || study.Explanation!.TimeBoost == 1.0);
+    }
+
+    [Fact]
+    public async Task Search_AnEntityTheQueryNames_BoostsMemoriesMentioningIt()
+    {
+        await Scheduler().AddMessagesAsync("c1",
+        [
+            new("D1:1", "Caroline", "We hiked near Boston and then went home.", May8),
+            new("D1:2", "Melanie", "We hiked in the hills and then went home.", May8),
+        ], TestContext.Current.CancellationToken);
+        var result = await SearchAsync(new MemorySearchQuery("Where did they hike, Boston?", 10, null, Explain: true));
+        var boston = result.Hits.Single(h => h.Provenance.MessageIds.Contains("D1:1"));
+        var hills = result.Hits.Single(h => h.Provenance.MessageIds.Contains("D1:2"));
+        Assert.Equal(1.5, boston.Explanation!.EntityBoost, 6);
+        Assert.Equal(1.0, hills.Explanation!.EntityBoost, 6);
     }
 
     [Fact]
