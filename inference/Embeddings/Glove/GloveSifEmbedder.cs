@@ -50,18 +50,8 @@ public sealed class GloveSifEmbedder : IEmbedder
     public double SmoothingWeight { get; }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<float[]>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(texts);
-        var result = new float[texts.Count][];
-        for (var i = 0; i < texts.Count; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            result[i] = Embed(texts[i] ?? throw new ArgumentException($"texts[{i}] is null.", nameof(texts)));
-        }
-
-        return Task.FromResult<IReadOnlyList<float[]>>(result);
-    }
+    public Task<IReadOnlyList<float[]>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        EmbedderBatch.EmbedEach(texts, Embed, cancellationToken);
 
     /// <summary>Embeds one text (the synchronous core of <see cref="EmbedAsync"/>).</summary>
     /// <param name="text">The text.</param>
