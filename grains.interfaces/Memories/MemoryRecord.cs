@@ -22,6 +22,8 @@ namespace MemOS.Grains.Interfaces.Memories;
 /// <param name="Priority">Retrieval priority, 0 (normal) and up.</param>
 /// <param name="Pinned">Always kept in working memory when true.</param>
 /// <param name="Access">Access statistics.</param>
+/// <param name="EmbeddingModel">The embedder model id of the cube's stored vector, or null when it has none (the vector
+/// itself is not returned).</param>
 public sealed record MemoryRecord(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("tenantId")] string TenantId,
@@ -41,4 +43,5 @@ public sealed record MemoryRecord(
     [property: JsonPropertyName("confidence")] double Confidence,
     [property: JsonPropertyName("priority")] int Priority,
     [property: JsonPropertyName("pinned")] bool Pinned,
-    [property: JsonPropertyName("access")] MemoryAccessStats Access);
+    [property: JsonPropertyName("access")] MemoryAccessStats Access,
+    [property: JsonPropertyName("embeddingModel")] string? EmbeddingModel = null);

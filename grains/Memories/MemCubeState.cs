@@ -78,5 +78,5 @@ public sealed record MemCubeState
     public MemoryRecord ToRecord() => new(
         Id, TenantId, SpaceKey, OwnerId, Kind, State, Text,
         Provenance ?? new MemoryProvenance(null, [], null, null, new MemoryProducer("unknown", "0"), []),
-        ValidFrom, ValidTo, CreatedAt, UpdatedAt, Version, Tags, Entities, Confidence, Priority, Pinned, Access);
+        ValidFrom, ValidTo, CreatedAt, UpdatedAt, Version, Tags, Entities, Confidence, Priority, Pinned, Access, Embedding?.ModelId);
 }

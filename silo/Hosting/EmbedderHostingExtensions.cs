@@ -1,6 +1,7 @@
 using MemOS.Inference.Embeddings;
 using MemOS.Inference.Embeddings.Glove;
 using MemOS.Inference.Embeddings.OpenAi;
+using MemOS.Inference.Llama;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace MemOS.Silo.Hosting;
 public static class EmbedderHostingExtensions
 {
     /// <summary>The embedder kinds <see cref="UseConfiguredEmbedder"/> knows.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [EmbedderOptions.GloveKind, EmbedderOptions.OpenAiKind];
+    public static IReadOnlyList<string> Kinds { get; } = [EmbedderOptions.GloveKind, EmbedderOptions.OpenAiKind, EmbedderOptions.GgufKind];
 
     /// <summary>Uses the embedder that <c>MemOS:Embedder</c> names.</summary>
     /// <param name="services">The services.</param>
@@ -25,6 +26,10 @@ public static class EmbedderHostingExtensions
                 $"MemOS:Embedder:Kind must be one of: {string.Join(", ", Kinds)}.")
             .Validate(o => !IsKind(o, EmbedderOptions.OpenAiKind) || (o.Endpoint is { IsAbsoluteUri: true } && !string.IsNullOrWhiteSpace(o.Model)),
                 "MemOS:Embedder:Kind 'openai' needs MemOS:Embedder:Endpoint (an absolute URL) and MemOS:Embedder:Model.")
+            .Validate(o => !IsKind(o, EmbedderOptions.GgufKind) || !string.IsNullOrWhiteSpace(o.ModelPath),
+                "MemOS:Embedder:Kind 'gguf' needs MemOS:Embedder:ModelPath (a GGUF embedding model file).")
+            .Validate(o => !IsKind(o, EmbedderOptions.GgufKind) || ParsePooling(o.Pooling) is not null,
+                "MemOS:Embedder:Pooling is one of: model, mean, cls, last.")
             .ValidateOnStart();
         services.TryAddSingleton(Create);
         services.AddHostedService<EmbedderWarmup>();
@@ -46,10 +51,34 @@ public static class EmbedderHostingExtensions
                 ApiKey = options.ApiKey,
                 Dimension = options.Dimension,
             }).GetAwaiter().GetResult(),
+            EmbedderOptions.GgufKind => CreateGguf(services, options),
             _ => throw new OptionsValidationException(EmbedderOptions.SectionName, typeof(EmbedderOptions),
                 [$"Unknown embedder kind '{options.Kind}'."]),
         };
     }
+
+    private static LlamaEmbedder CreateGguf(IServiceProvider services, EmbedderOptions options)
+    {
+        try
+        {
+            LlamaLibrary.Initialize(logger: services.GetRequiredService<ILoggerFactory>().CreateLogger("MemOS.Inference.Llama"));
+        }
+        catch (LlamaException e)
+        {
+            throw new EmbeddingException(e.Message, false, e);
+        }
+
+        return LlamaEmbedder.Load(Path.GetFullPath(options.ModelPath!), ParsePooling(options.Pooling)!.Value, options.ContextTokens, options.Threads);
+    }
+
+    private static LlamaPooling? ParsePooling(string? pooling) => pooling?.ToLowerInvariant() switch
+    {
+        "model" or "" or null => LlamaPooling.ModelDefault,
+        "mean" => LlamaPooling.Mean,
+        "cls" => LlamaPooling.Cls,
+        "last" => LlamaPooling.Last,
+        _ => null,
+    };
 
     /// <summary>Creates the embedder while the host starts, so that a misconfigured one fails the start instead of
     /// the first request.</summary>

@@ -109,16 +109,59 @@ public sealed class EmbeddingApiTests(SiloFixture fixture) : IClassFixture<SiloF
         {
             Assert.IsType<OpenAiCompatibleEmbedder>(second.Services.GetRequiredService<IEmbedder>());
             using var client = new MemOSClient(second.BaseAddress);
-            await client.AddAsync(new AddMemoriesRequest("bob",
+            var added = await client.AddAsync(new AddMemoriesRequest("bob",
             [
                 new ConversationMessage("m1", "Bob", "I adopted a puppy from the shelter.", null),
                 new ConversationMessage("m2", "Bob", "Quarterly taxes are due in April.", null),
             ], "c1"), Cancel);
+            Assert.Equal(SiloEmbedder.ModelId, (await client.GetAsync("bob", added.Memories[0].Memory.Id, Cancel)).EmbeddingModel);
             var result = await client.SearchAsync(new SearchRequest("bob", "dog", Explain: true), Cancel);
             Assert.Contains("puppy", result.Hits[0].Text, StringComparison.Ordinal);
             Assert.Equal(1, result.Hits[0].Explanation!.DenseRank);
         }
 
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task ASiloConfiguredWithAGgufModel_ServesAndStoresItsVectors()
+    {
+        var model = SharedAssets.RequireStoriesModel();
+        Assert.SkipWhen(MemOS.Inference.Llama.LlamaLibrary.FindLibraryDirectory() is null,
+            "llama.cpp native libraries not installed: run `./memos install`.");
+        var directory = Path.Combine(Path.GetTempPath(), "memos-gguf-silo-" + Guid.NewGuid().ToString("N")[..10]);
+        var settings = EmbedderOptions.ParseSpec($"gguf:{model}#mean");
+        await using (var silo = await EmbeddedSilo.StartAsync(directory, configure: b => b.Configuration.AddInMemoryCollection(settings),
+                         cancellationToken: Cancel))
+        {
+            var embedder = silo.Services.GetRequiredService<IEmbedder>();
+            Assert.StartsWith("gguf-stories260k-", embedder.ModelId, StringComparison.Ordinal);
+            Assert.EndsWith("-mean", embedder.ModelId, StringComparison.Ordinal);
+            using var remote = await OpenAiCompatibleEmbedder.CreateAsync(
+                new OpenAiCompatibleEmbedderOptions { Endpoint = new Uri(silo.BaseAddress, "v1/"), Model = embedder.ModelId }, cancellationToken: Cancel);
+            Assert.Equal(64, remote.Dimension);
+            var texts = new[] { "Once upon a time there was a cat.", "The dog ran to the park." };
+            Assert.Equal(await embedder.EmbedAsync(texts, Cancel), await remote.EmbedAsync(texts, Cancel));
+
+            using var client = new MemOSClient(silo.BaseAddress);
+            var added = await client.AddAsync(new AddMemoriesRequest("lily", [new ConversationMessage("m1", "Lily", texts[0], null)], "c1"), Cancel);
+            var stored = await client.GetAsync("lily", added.Memories[0].Memory.Id, Cancel);
+            Assert.Equal(embedder.ModelId, stored.EmbeddingModel);
+            var result = await client.SearchAsync(new SearchRequest("lily", "cat", Explain: true), Cancel);
+            Assert.Equal(1, Assert.Single(result.Hits).Explanation!.DenseRank);
+        }
+
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task ASiloConfiguredWithAMissingGgufFile_FailsToStart_NamingTheFile()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "memos-gguf-missing-" + Guid.NewGuid().ToString("N")[..10]);
+        var settings = EmbedderOptions.ParseSpec("gguf:/nonexistent/model.gguf");
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => EmbeddedSilo.StartAsync(
+            directory, configure: b => b.Configuration.AddInMemoryCollection(settings), cancellationToken: Cancel));
+        Assert.Contains("/nonexistent/model.gguf", error.ToString(), StringComparison.Ordinal);
         Directory.Delete(directory, recursive: true);
     }
 
