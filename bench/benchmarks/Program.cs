@@ -1,11 +1,15 @@
 using BenchmarkDotNet.Running;
 using MemOS.Benchmarks.Scheduling;
+using MemOS.Benchmarks.Vectors;
 
-// `search-latency [...]`: the end-to-end search harness (SearchLatencyHarness); anything else goes to the
-// BenchmarkDotNet switcher, e.g. `dotnet run -c Release --project bench/benchmarks -- --filter '*'`.
-if (args is ["search-latency", .. var rest])
+// `search-latency [...]` and `scan-throughput [...]` are Stopwatch harnesses (bench/README.md); anything else goes to
+// the BenchmarkDotNet switcher, e.g. `dotnet run -c Release --project bench/benchmarks -- --filter '*'`.
+switch (args)
 {
-    return await SearchLatencyHarness.RunAsync(rest);
+    case ["search-latency", .. var rest]:
+        return await SearchLatencyHarness.RunAsync(rest);
+    case ["scan-throughput", .. var rest]:
+        return await ScanThroughputHarness.RunAsync(rest);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -19,8 +19,9 @@ namespace MemOS.Benchmarks.Scheduling;
 /// <summary>End-to-end search latency for one user (<c>search-latency</c>): the real MemScheduler grain on the real
 /// grain runtime (in-memory storage), the real GloVe/SIF embedder, memories added through
 /// <see cref="IMemSchedulerGrain.AddMessagesAsync"/> one conversation (500 messages) per call, grown through each
-/// requested size. At each size it times many searches through the grain, two configurations interleaved (top 10
-/// without a budget; a 1,000-token budget with the REST default of 200 candidates), and then, for a breakdown, the
+/// requested size. At each size it times many searches through the grain, three configurations interleaved (top 10
+/// without a budget; a 1,000-token budget with the REST default of 200 candidates; top 10 with a kinds filter that
+/// admits every memory, which times what a filter costs), and then, for a breakdown, the
 /// parts of a search alone on the same data: query embedding, BM25, the dense scan (both with the scheduler's
 /// candidate pool) and a plain grain call.</summary>
 /// <remarks>A Stopwatch harness rather than BenchmarkDotNet: the state (100,000 MemCube activations) is too costly
@@ -33,6 +34,8 @@ public static class SearchLatencyHarness
     [
         ("top10", q => new MemorySearchQuery(q, 10, null)),
         ("budget1000", q => new MemorySearchQuery(q, 200, 1000)),
+        // Admits every memory (all are turns or utterances), so it finds what top10 finds: it times the filter alone.
+        ("top10-filtered", q => new MemorySearchQuery(q, 10, null, new SearchFilters(Kinds: [MemoryKinds.Utterance, MemoryKinds.Turn]))),
     ];
 
     /// <summary>Runs the harness and prints the figures.</summary>
@@ -195,9 +198,10 @@ public static class SearchLatencyHarness
         for (var i = -options.Warmup; i < options.Searches; i++)
         {
             var question = questions[((i % questions.Count) + questions.Count) % questions.Count];
-            // Alternate which configuration goes first, so that neither always follows the other.
-            foreach (var (name, build) in i % 2 == 0 ? Configurations : Configurations.AsEnumerable().Reverse())
+            // Rotate which configuration goes first, so that none always follows another.
+            for (var c = 0; c < Configurations.Length; c++)
             {
+                var (name, build) = Configurations[(c + i + options.Warmup) % Configurations.Length];
                 var query = build(question);
                 var startedAt = Stopwatch.GetTimestamp();
                 await scheduler.SearchAsync(query);

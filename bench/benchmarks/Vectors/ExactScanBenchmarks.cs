@@ -17,7 +17,8 @@ namespace MemOS.Benchmarks.Vectors;
 /// <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> over rows with a top-10 heap — the
 /// straightforward kernel that the index must at least match. <see cref="IndexTop10"/> is the index without
 /// common-component removal; <see cref="IndexTop300Ccr"/> is how the MemScheduler calls it (candidate pool 300,
-/// common-component removal on).</para>
+/// common-component removal on), and <see cref="IndexTop300CcrFiltered"/> the same with a filter (kinds, tags,
+/// speakers, valid time or as-of) that admits half of the rows.</para>
 /// </remarks>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
@@ -29,7 +30,8 @@ public class ExactScanBenchmarks
     private const int QueryCount = 8;
     private float[] _matrix = [];
     private float[][] _queries = [];
-    private ExactVectorIndex _index = new("bench", 1);
+    private ExactVectorIndex _index = new(ScanData.ModelId, 1);
+    private Func<string, bool> _filter = _ => true;
     private int _next;
 
     /// <summary>Number of indexed vectors.</summary>
@@ -45,8 +47,8 @@ public class ExactScanBenchmarks
     public void SetupMatrix()
     {
         var random = new Random(20_260_301);
-        _matrix = UnitRows(random, Rows, Dimension);
-        _queries = Enumerable.Range(0, QueryCount).Select(_ => UnitRows(random, 1, Dimension)).ToArray();
+        _matrix = ScanData.UnitRows(random, Rows, Dimension);
+        _queries = Enumerable.Range(0, QueryCount).Select(_ => ScanData.UnitRows(random, 1, Dimension)).ToArray();
     }
 
     /// <summary>The matrix, queries and an index without common-component removal.</summary>
@@ -54,7 +56,7 @@ public class ExactScanBenchmarks
     public void SetupIndex() => SetupIndex(removeCommonComponent: false);
 
     /// <summary>The matrix, queries and an index with common-component removal.</summary>
-    [GlobalSetup(Target = nameof(IndexTop300Ccr))]
+    [GlobalSetup(Targets = [nameof(IndexTop300Ccr), nameof(IndexTop300CcrFiltered)])]
     public void SetupCcrIndex() => SetupIndex(removeCommonComponent: true);
 
     /// <summary>Sums the matrix-sized array: the bandwidth bound.</summary>
@@ -62,42 +64,16 @@ public class ExactScanBenchmarks
     [Benchmark(Baseline = true)]
     public float ReadBandwidth() => TensorPrimitives.Sum(_matrix);
 
-    /// <summary>Scalar dot products, top 10.</summary>
+    /// <summary>Scalar dot products, top 10 (<see cref="ScanData.ScalarTop"/>).</summary>
     /// <returns>The best row.</returns>
     [Benchmark]
-    public int ScalarTop10()
-    {
-        var query = NextQuery();
-        var top = new TopRows(10);
-        for (var row = 0; row < Rows; row++)
-        {
-            var x = _matrix.AsSpan(row * Dimension, Dimension);
-            var sum = 0f;
-            for (var i = 0; i < x.Length; i++)
-            {
-                sum += x[i] * query[i];
-            }
+    public int ScalarTop10() => ScanData.ScalarTop(_matrix, NextQuery(), 10);
 
-            top.Offer(row, sum);
-        }
-
-        return top.Best();
-    }
-
-    /// <summary><see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> per row, top 10.</summary>
+    /// <summary><see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> per row, top 10
+    /// (<see cref="ScanData.SimdDotTop"/>).</summary>
     /// <returns>The best row.</returns>
     [Benchmark]
-    public int SimdDotTop10()
-    {
-        var query = NextQuery();
-        var top = new TopRows(10);
-        for (var row = 0; row < Rows; row++)
-        {
-            top.Offer(row, TensorPrimitives.Dot(_matrix.AsSpan(row * Dimension, Dimension), query));
-        }
-
-        return top.Best();
-    }
+    public int SimdDotTop10() => ScanData.SimdDotTop(_matrix, NextQuery(), 10);
 
     /// <summary><see cref="ExactVectorIndex.Search"/>, top 10, no filter, no common-component removal.</summary>
     /// <returns>The number of hits.</returns>
@@ -110,73 +86,22 @@ public class ExactScanBenchmarks
     [Benchmark]
     public int IndexTop300Ccr() => _index.Search(NextQuery(), 300).Count;
 
+    /// <summary><see cref="ExactVectorIndex.Search"/>, top 300 with common-component removal and a filter admitting
+    /// half of the rows (a hash lookup per consulted id, as the scheduler's filters do).</summary>
+    /// <returns>The number of hits.</returns>
+    [Benchmark]
+    public int IndexTop300CcrFiltered() => _index.Search(NextQuery(), 300, _filter).Count;
+
     private void SetupIndex(bool removeCommonComponent)
     {
         SetupMatrix();
-        _index = new ExactVectorIndex("bench", Dimension, removeCommonComponent);
-        for (var row = 0; row < Rows; row++)
-        {
-            _index.Upsert("m" + row, _matrix.AsSpan(row * Dimension, Dimension), "bench");
-        }
-
-        _index.RecomputeCommonComponent();
-        // The index keeps its own copy; the baseline's array is not needed by these targets.
+        _index = ScanData.Index(_matrix, Dimension, removeCommonComponent);
+        _filter = ScanData.EveryOtherRow(Rows);
+        // The index keeps its own copy; these targets do not read the matrix.
         _matrix = [];
     }
 
     private float[] NextQuery() => _queries[_next++ % QueryCount];
-
-    private static float[] UnitRows(Random random, int rows, int dimension)
-    {
-        var data = new float[rows * dimension];
-        for (var i = 0; i < data.Length; i++)
-        {
-            data[i] = (random.NextSingle() * 2) - 1;
-        }
-
-        for (var row = 0; row < rows; row++)
-        {
-            var x = data.AsSpan(row * dimension, dimension);
-            TensorPrimitives.Divide(x, TensorPrimitives.Norm(x), x);
-        }
-
-        return data;
-    }
-
-    /// <summary>The k best rows seen so far (a min-heap on score, its root the worst kept).</summary>
-    private sealed class TopRows(int k)
-    {
-        private readonly PriorityQueue<int, float> _heap = new(k + 1);
-        private float _worst = float.NegativeInfinity;
-
-        public void Offer(int row, float score)
-        {
-            if (_heap.Count < k)
-            {
-                _heap.Enqueue(row, score);
-                if (_heap.Count == k)
-                {
-                    _heap.TryPeek(out _, out _worst);
-                }
-            }
-            else if (score > _worst)
-            {
-                _heap.DequeueEnqueue(row, score);
-                _heap.TryPeek(out _, out _worst);
-            }
-        }
-
-        public int Best()
-        {
-            var best = -1;
-            while (_heap.TryDequeue(out var row, out _))
-            {
-                best = row;
-            }
-
-            return best;
-        }
-    }
 
     private sealed class Config : ManualConfig
     {
