@@ -1,4 +1,16 @@
 using BenchmarkDotNet.Running;
+using MemOS.Benchmarks.Scheduling;
+using MemOS.Benchmarks.Vectors;
 
-// Runs the micro-benchmarks: `dotnet run -c Release --project bench/benchmarks -- --filter '*'`.
-BenchmarkSwitcher.FromAssembly(typeof(MemOS.Benchmarks.Retrieval.Bm25SearchBenchmarks).Assembly).Run(args);
+// `search-latency [...]` and `scan-throughput [...]` are Stopwatch harnesses (bench/README.md); anything else goes to
+// the BenchmarkDotNet switcher, e.g. `dotnet run -c Release --project bench/benchmarks -- --filter '*'`.
+switch (args)
+{
+    case ["search-latency", .. var rest]:
+        return await SearchLatencyHarness.RunAsync(rest);
+    case ["scan-throughput", .. var rest]:
+        return await ScanThroughputHarness.RunAsync(rest);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -101,6 +101,10 @@ public sealed class ExactVectorIndex : IVectorIndex
     }
 
     /// <inheritdoc />
+    /// <remarks>Once k rows are kept, a row scoring below the worst of them is passed over with one comparison, before
+    /// <paramref name="filter"/> is consulted: it could not enter the top k whether the filter admits it or not. So
+    /// the filter runs only for rows that score well enough, and the hits and their scores are the same as when it
+    /// is applied to every row first.</remarks>
     public IReadOnlyList<ScoredDocument> Search(ReadOnlySpan<float> query, int topK, Func<string, bool>? filter = null)
     {
         CheckDimension(query, nameof(query));
@@ -108,14 +112,17 @@ public sealed class ExactVectorIndex : IVectorIndex
         var heap = new PriorityQueue<int, (float Score, int Row)>(Math.Min(topK, Count) + 1, WorstFirst.Instance);
         var (queryProjection, queryScale) = QueryAdjustment(query);
         var count = Count;
+        // The score of the heap's root once it holds topK rows; until then no score is below it.
+        var threshold = float.NegativeInfinity;
         for (var row = 0; row < count; row++)
         {
-            if (filter is not null && !filter(_ids[row]))
+            var score = Score(query, row, queryProjection, queryScale);
+            // Not !(score >= threshold): a NaN score goes on to the exact test below, as it always did.
+            if (score < threshold || (filter is not null && !filter(_ids[row])))
             {
                 continue;
             }
 
-            var score = Score(query, row, queryProjection, queryScale);
             if (heap.Count < topK)
             {
                 heap.Enqueue(row, (score, row));
@@ -123,6 +130,15 @@ public sealed class ExactVectorIndex : IVectorIndex
             else if (heap.TryPeek(out _, out var worst) && IsBetter(score, row, worst.Score, worst.Row))
             {
                 heap.DequeueEnqueue(row, (score, row));
+            }
+            else
+            {
+                continue;
+            }
+
+            if (heap.Count == topK && heap.TryPeek(out _, out var root))
+            {
+                threshold = root.Score;
             }
         }
 
