@@ -288,15 +288,23 @@ public sealed partial class MemSchedulerGrain
         return named;
     }
 
+    /// <summary>Recomputes the common component when it was never computed, or when the vectors added, replaced or
+    /// removed since exceed <see cref="MemSchedulerOptions.CommonComponentRefreshShare"/> of those it was computed from
+    /// (the component of thousands of sentence vectors barely moves with a few more, and the recomputation reads them
+    /// all 20 times).</summary>
     private void RefreshCommonComponent()
     {
-        if (_commonComponentDirty)
+        if (_vectorChanges == 0
+            || (_vectorsAtCommonComponent >= 0 && _vectorChanges < _options.CommonComponentRefreshShare * _vectorsAtCommonComponent))
         {
-            var started = Stopwatch.GetTimestamp();
-            _vectors.RecomputeCommonComponent();
-            _commonComponentDirty = false;
-            LogCommonComponent(_logger, _vectors.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return;
         }
+
+        var started = Stopwatch.GetTimestamp();
+        _vectors.RecomputeCommonComponent();
+        _vectorChanges = 0;
+        _vectorsAtCommonComponent = _vectors.Count;
+        LogCommonComponent(_logger, _vectors.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     /// <inheritdoc />
@@ -311,10 +319,10 @@ public sealed partial class MemSchedulerGrain
                 var embedding = new MemoryEmbedding(_embedder.ModelId, vectors[i]);
                 await Cube(batch[i]).SetEmbeddingAsync(embedding, cancellationToken);
                 _vectors.Upsert(batch[i], embedding.Vector, embedding.ModelId);
+                _vectorChanges++;
             }
         }
 
-        _commonComponentDirty |= stale.Count > 0;
         return new ReembedResponse(stale.Count, _embedder.ModelId);
     }
 

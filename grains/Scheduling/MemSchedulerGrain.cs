@@ -41,7 +41,9 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private readonly Dictionary<string, List<string>> _conversationOrder = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _speakers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _entityMemoryCounts = new(StringComparer.OrdinalIgnoreCase);
-    private bool _commonComponentDirty;
+    private string? _lastCubeId;
+    private int _vectorChanges;
+    private int _vectorsAtCommonComponent = -1;
     private readonly Dictionary<string, long> _accessCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IndexedMemory> _memories = new(StringComparer.Ordinal);
     private readonly HashSet<string> _tombstones = new(StringComparer.Ordinal);
@@ -90,6 +92,11 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
                            MemCubeGrain.GrainTypeName, MemCubeGrain.StateName, prefix, cancellationToken))
         {
             var state = row.State;
+            if (_lastCubeId is null || string.CompareOrdinal(state.Id, _lastCubeId) > 0)
+            {
+                _lastCubeId = state.Id;
+            }
+
             switch (state.State)
             {
                 case MemCubeLifecycle.Activated:
@@ -191,7 +198,6 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
             Index(created[j], embedded[j].Embedding);
         }
 
-        _commonComponentDirty |= created.Count > 0;
         LogAdded(_logger, created.Count, messages.Count);
         return new AddMemoriesResponse(results.Select(r => r!).ToList());
     }
@@ -214,7 +220,6 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
         var record = await Cube(cubeId).UpdateAsync(update, expectedVersion, embedding, cancellationToken);
         Index(record, embedding);
-        _commonComponentDirty |= embedding is not null;
         return record;
     }
 
@@ -233,7 +238,13 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private async Task<List<MemoryRecord>> CreateAllAsync(
         IReadOnlyList<MemCubeDraft> drafts, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var grains = CubeIds.NewSequence(now, drafts.Count).Select(Cube).ToArray();
+        var ids = CubeIds.NewSequence(now, drafts.Count, _lastCubeId);
+        if (ids.Count > 0)
+        {
+            _lastCubeId = ids[^1];
+        }
+
+        var grains = ids.Select(Cube).ToArray();
         var records = new MemoryRecord?[drafts.Count];
         var createdFlags = new bool[drafts.Count];
         using var gate = new SemaphoreSlim(Math.Max(1, _options.WriteConcurrency));
@@ -306,10 +317,11 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         if (embedding is not null && embedding.ModelId == _vectors.ModelId && embedding.Vector.Length == _vectors.Dimension)
         {
             _vectors.Upsert(record.Id, embedding.Vector, embedding.ModelId);
+            _vectorChanges++;
         }
         else if (embedding is not null)
         {
-            _vectors.Remove(record.Id);
+            _vectorChanges += _vectors.Remove(record.Id) ? 1 : 0;
         }
 
         if (record.Provenance.Speaker is { Length: > 0 } name)
@@ -345,9 +357,8 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
         CountEntities(entry.Record, -1);
         _lexical.Remove(cubeId);
-        _vectors.Remove(cubeId);
+        _vectorChanges += _vectors.Remove(cubeId) ? 1 : 0;
         _accessCounts.Remove(cubeId);
-        _commonComponentDirty = true;
         if (entry.Record.Provenance.ConversationId is { } conversation)
         {
             if (_conversationOrder.TryGetValue(conversation, out var order))

@@ -46,6 +46,11 @@ public sealed class MemSchedulerOptions
     /// <summary>Whether dense scores remove the corpus' common component (SIF step 2). Default: true.</summary>
     public bool RemoveCommonComponent { get; set; } = true;
 
+    /// <summary>How many vector changes (adds, replacements, removals), as a share of the vectors the common component
+    /// was last computed from, make a search recompute it first; below that, new vectors are projected with the
+    /// current component. 0 recomputes after every change. Default: 0.05.</summary>
+    public double CommonComponentRefreshShare { get; set; } = 0.05;
+
     /// <summary>The factor on the score of a memory whose source messages are already represented by better-ranked
     /// memories (1 turns diversification off). Default: 0.3.</summary>
     public double RepeatedSourcePenalty { get; set; } = 0.3;

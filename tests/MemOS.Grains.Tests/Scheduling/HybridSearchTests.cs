@@ -194,6 +194,46 @@ public sealed class HybridSearchTests : GrainTestBase
     }
 
     [Fact]
+    public async Task Search_AfterReactivationFromStorage_ScoresExactlyAsBefore()
+    {
+        await AddBothSessionsAsync();
+        var query = new MemorySearchQuery("Where did they go with the kids?", 10, null, Explain: true);
+        var before = await SearchAsync(query);
+        await Host.DeactivateIdleAsync();
+        Assert.Equal(0, Host.Runtime.ActivationCount);
+        var after = await SearchAsync(query);
+        Assert.Equal(before.Hits.Select(h => (h.Id, h.Score, h.Explanation!.DenseScore)), after.Hits.Select(h => (h.Id, h.Score, h.Explanation!.DenseScore)));
+    }
+
+    [Fact]
+    public async Task CommonComponent_IsRecomputed_OnlyAfterEnoughChanges()
+    {
+        using var lazyDatabase = new TempDatabase();
+        await using var host = await GrainTestHost.StartAsync(lazyDatabase, scheduler: o => o.CommonComponentRefreshShare = 10);
+        var scheduler = host.Grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.Scheduler("t1", "bob"));
+        await scheduler.AddMessagesAsync("c1", Session1(), TestContext.Current.CancellationToken);
+        var query = new MemorySearchQuery("camping by the lake", 10, null, Explain: true);
+        var first = await scheduler.SearchAsync(query, TestContext.Current.CancellationToken);
+        // With a share of 10, two more memories do not move the component: the old memories keep their exact scores.
+        await scheduler.AddMessagesAsync("c1", Session2(), TestContext.Current.CancellationToken);
+        var second = await scheduler.SearchAsync(query, TestContext.Current.CancellationToken);
+        foreach (var hit in first.Hits)
+        {
+            Assert.Equal(hit.Explanation!.DenseScore, second.Hits.Single(h => h.Id == hit.Id).Explanation!.DenseScore);
+        }
+
+        // The default share (0.05) recomputes after these changes, and the old memories' scores move.
+        using var eagerDatabase = new TempDatabase();
+        await using var eager = await GrainTestHost.StartAsync(eagerDatabase);
+        var other = eager.Grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.Scheduler("t1", "bob"));
+        await other.AddMessagesAsync("c1", Session1(), TestContext.Current.CancellationToken);
+        var eagerFirst = await other.SearchAsync(query, TestContext.Current.CancellationToken);
+        await other.AddMessagesAsync("c1", Session2(), TestContext.Current.CancellationToken);
+        var eagerSecond = await other.SearchAsync(query, TestContext.Current.CancellationToken);
+        Assert.Contains(eagerFirst.Hits, hit => hit.Explanation!.DenseScore != eagerSecond.Hits.Single(h => h.Id == hit.Id).Explanation!.DenseScore);
+    }
+
+    [Fact]
     public async Task Reembed_AfterAnEmbedderChange_RestoresDenseRetrieval_AndPersists()
     {
         await AddBothSessionsAsync();
