@@ -91,6 +91,19 @@ public sealed class ExactVectorIndexTests
     }
 
     [Fact]
+    public void TopK_MatchesTheScalarReference_ForEveryDimensionUpTo257()
+    {
+        // Every SIMD remainder length (AVX-512 holds 16 floats, AVX2 8, SSE 4) and none at all.
+        var random = new Random(257);
+        for (var dimension = 1; dimension <= 257; dimension++)
+        {
+            var (index, vectors) = Build(40, dimension, seed: dimension);
+            var query = RandomUnit(random, dimension);
+            AssertSameRanking(ReferenceTopK(vectors, query, 7), index.Search(query, 7), 1e-5);
+        }
+    }
+
+    [Fact]
     public void Filter_IsAppliedBeforeRanking()
     {
         var (index, vectors) = Build(3_000, 100, seed: 5);
