@@ -15,6 +15,7 @@ namespace MemOS.Grains.Interfaces.Serialization;
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(ReembedResponse))]
+[JsonSerializable(typeof(Operations.SiloOverview))]
 public sealed partial class MemOSJsonContext : JsonSerializerContext
 {
 }

@@ -2,6 +2,8 @@ using MemOS.Grains.Interfaces;
 using MemOS.Grains.Interfaces.Errors;
 using MemOS.Grains.Interfaces.Grains;
 using MemOS.Grains.Interfaces.Memories;
+using MemOS.Grains.Interfaces.Operations;
+using MemOS.Grains.Telemetry;
 using MemOS.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -27,16 +29,19 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
 
     private readonly IPersistentState<MemCubeState> _cube;
     private readonly ILogger<MemCubeGrain> _logger;
+    private readonly MemCubeMetrics _metrics;
     private bool _accessDirty;
     private IDisposable? _accessFlushTimer;
 
     /// <summary>Creates the grain; the runtime binds <paramref name="cube"/> to storage.</summary>
     /// <param name="cube">The persisted cube state.</param>
     /// <param name="logger">The logger.</param>
-    public MemCubeGrain([PersistentState(StateName)] IPersistentState<MemCubeState> cube, ILogger<MemCubeGrain> logger)
+    /// <param name="metrics">The silo's lifecycle census and event log.</param>
+    public MemCubeGrain([PersistentState(StateName)] IPersistentState<MemCubeState> cube, ILogger<MemCubeGrain> logger, MemCubeMetrics metrics)
     {
         _cube = cube;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <inheritdoc />
@@ -270,6 +275,12 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             // A failed write must not leave the activation showing a version that storage does not hold.
             _cube.State = previous;
             throw;
+        }
+
+        if (!previous.Exists || previous.State != next.State)
+        {
+            _metrics.Record(new LifecycleEvent(
+                next.UpdatedAt, next.TenantId, next.Id, next.Kind, previous.Exists ? previous.State : null, next.State));
         }
     }
 

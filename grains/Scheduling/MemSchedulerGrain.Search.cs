@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MemOS.Grains.Interfaces.Memories;
 using MemOS.Grains.Interfaces.Search;
 using MemOS.Grains.Retrieval;
+using MemOS.Grains.Telemetry;
 
 namespace MemOS.Grains.Scheduling;
 
@@ -28,6 +29,8 @@ public sealed partial class MemSchedulerGrain
             throw new ArgumentException("filters.validTo must be after filters.validFrom.", nameof(query));
         }
 
+        var started = Stopwatch.GetTimestamp();
+        using var activity = SchedulerMetrics.ActivitySource.StartActivity("memscheduler.search");
         RefreshCommonComponent();
         var queryVector = (await _embedder.EmbedAsync([query.Query], cancellationToken))[0];
         var pool = Math.Max(query.TopK, _options.CandidatePool);
@@ -49,7 +52,34 @@ public sealed partial class MemSchedulerGrain
         }
 
         var context = MemoryRendering.RenderGroupedContext(selected.Select(s => s.Memory.Entry));
+        RecordSearch(selected, query.TokenBudget is not null, Stopwatch.GetElapsedTime(started));
+        activity?.SetTag("memos.hits", hits.Count);
         return new SearchResponse(hits, MemoryRendering.CountTokens(context.Length), query.TokenBudget, context);
+    }
+
+    private void RecordSearch(IReadOnlyList<RankedMemory> selected, bool budgeted, TimeSpan duration)
+    {
+        int lexical = 0, dense = 0, both = 0, neighbour = 0;
+        foreach (var item in selected)
+        {
+            switch (item.Parts)
+            {
+                case { LexicalRank: not null, DenseRank: not null }:
+                    both++;
+                    break;
+                case { LexicalRank: not null }:
+                    lexical++;
+                    break;
+                case { DenseRank: not null }:
+                    dense++;
+                    break;
+                default:
+                    neighbour++;
+                    break;
+            }
+        }
+
+        _metrics.RecordSearch(duration, budgeted, lexical, dense, both, neighbour);
     }
 
     /// <summary>Ranks the user's memories for a query: BM25 and cosine candidates (both among the memories the

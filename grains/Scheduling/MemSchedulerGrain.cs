@@ -8,6 +8,7 @@ using MemOS.Grains.Memories;
 using MemOS.Grains.Reader;
 using MemOS.Grains.Retrieval;
 using MemOS.Grains.Retrieval.Vectors;
+using MemOS.Grains.Telemetry;
 using MemOS.Inference.Embeddings;
 using MemOS.Runtime;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private readonly IEmbedder _embedder;
     private readonly MemSchedulerOptions _options;
     private readonly ILogger<MemSchedulerGrain> _logger;
+    private readonly SchedulerMetrics _metrics;
     private readonly Bm25Index _lexical = new();
     private readonly ExactVectorIndex _vectors;
     private readonly Dictionary<string, List<string>> _conversationOrder = new(StringComparer.Ordinal);
@@ -60,13 +62,16 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     /// <param name="embedder">The embedder of memory texts and queries.</param>
     /// <param name="options">Scheduler settings.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="metrics">The silo's scheduler instruments.</param>
     public MemSchedulerGrain(
         IGrainStateQuery stateQuery,
         IMemReader reader,
         IEmbedder embedder,
         IOptions<MemSchedulerOptions> options,
-        ILogger<MemSchedulerGrain> logger)
+        ILogger<MemSchedulerGrain> logger,
+        SchedulerMetrics metrics)
     {
+        _metrics = metrics;
         _stateQuery = stateQuery;
         _reader = reader;
         _embedder = embedder;
@@ -147,6 +152,8 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         string? conversationId, IReadOnlyList<ConversationMessage> messages, CancellationToken cancellationToken = default)
     {
         ValidateMessages(conversationId, messages);
+        using var activity = SchedulerMetrics.ActivitySource.StartActivity("memscheduler.add");
+        activity?.SetTag("memos.messages", messages.Count);
         var results = new AddedMemory?[messages.Count];
         var fresh = new List<ConversationMessage>();
         var freshIndex = new List<int>();
@@ -199,6 +206,8 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         }
 
         LogAdded(_logger, created.Count, messages.Count);
+        _metrics.RecordAdd(messages.Count, created.Count);
+        activity?.SetTag("memos.memories.created", created.Count);
         return new AddMemoriesResponse(results.Select(r => r!).ToList());
     }
 

@@ -50,6 +50,9 @@ internal sealed class GrainActivation : IGrainContext
 
     public string GrainType => Id.GrainType;
 
+    /// <summary>Work items waiting in the mailbox (calls, timer ticks), not counting the one running.</summary>
+    public int QueueLength => _mailbox.Reader.CanCount ? _mailbox.Reader.Count : 0;
+
     public string GrainKey => Id.GrainKey;
 
     public IGrainFactory GrainFactory => _runtime;

@@ -61,14 +61,14 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
         TimeProvider = timeProvider;
         Logger = (ILogger?)loggerFactory?.CreateLogger<GrainRuntime>() ?? NullLogger.Instance;
         ScopeFactory = services.GetRequiredService<IServiceScopeFactory>();
-        Storage = storage;
+        Storage = storage is null ? null : new MeasuredGrainStorage(storage, meterFactory);
         Serializer = new GrainStateSerializer(Options.StateSerializerOptions);
-        _stateQuery = storage is null ? null : new GrainStateQuery(storage, Serializer);
+        _stateQuery = Storage is null ? null : new GrainStateQuery(Storage, Serializer);
         _implementations = registrations
             .GroupBy(static r => r.InterfaceType)
             .ToDictionary(static g => g.Key, static g => g.Select(static r => r.GrainClass).Distinct().ToArray());
         CheckGrainTypeNamesAreUnique(_implementations.Values.SelectMany(static c => c).Distinct());
-        Metrics = new RuntimeMetrics(meterFactory, ObserveLiveActivations);
+        Metrics = new RuntimeMetrics(meterFactory, ObserveLiveActivations, ObserveQueueLengths);
     }
 
     /// <summary>The number of activations in this runtime, including those being activated or deactivated.</summary>
@@ -80,6 +80,16 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
             {
                 return _activations.Count;
             }
+        }
+    }
+
+    /// <summary>The live activations by grain type name (types with none are left out).</summary>
+    /// <returns>A snapshot.</returns>
+    public IReadOnlyDictionary<string, long> LiveActivationsByType()
+    {
+        lock (_directoryLock)
+        {
+            return _liveByType.Where(static p => p.Value > 0).ToDictionary(StringComparer.Ordinal);
         }
     }
 
@@ -273,6 +283,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
         collector?.Dispose();
         CancelStopping();
         Metrics.Dispose();
+        (Storage as IDisposable)?.Dispose();
     }
 
     internal async Task<TResult> InvokeAsync<TResult>(GrainId id, GrainClassInfo grainClass, Func<Grain, Task<TResult>> body)
@@ -430,6 +441,19 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
                 .Select(static pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("grain.type", pair.Key)))
                 .ToArray();
         }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveQueueLengths()
+    {
+        GrainActivation[] activations;
+        lock (_directoryLock)
+        {
+            activations = [.. _activations.Values];
+        }
+
+        return activations.GroupBy(static a => a.GrainType, StringComparer.Ordinal)
+            .Select(static g => new Measurement<long>(g.Sum(static a => (long)a.QueueLength), new KeyValuePair<string, object?>("grain.type", g.Key)))
+            .ToArray();
     }
 
     private void OnCollectorTick()

@@ -16,7 +16,10 @@ internal sealed class RuntimeMetrics : IDisposable
     private readonly Counter<long> _deactivated;
     private readonly Histogram<double> _callDuration;
 
-    public RuntimeMetrics(IMeterFactory? meterFactory, Func<IEnumerable<Measurement<long>>> observeLiveActivations)
+    public RuntimeMetrics(
+        IMeterFactory? meterFactory,
+        Func<IEnumerable<Measurement<long>>> observeLiveActivations,
+        Func<IEnumerable<Measurement<long>>> observeQueueLengths)
     {
         Meter meter;
         if (meterFactory is not null)
@@ -41,6 +44,11 @@ internal sealed class RuntimeMetrics : IDisposable
             observeLiveActivations,
             unit: "{activation}",
             description: "Live grain activations, including those deactivating.");
+        meter.CreateObservableUpDownCounter(
+            "memos.runtime.activation.queue.length",
+            observeQueueLengths,
+            unit: "{work_item}",
+            description: "Calls and timer ticks waiting in the mailboxes of live activations, by grain type (the one running excluded).");
         _callDuration = meter.CreateHistogram<double>(
             "memos.runtime.call.duration",
             unit: "s",

@@ -13,7 +13,7 @@ public static class EmbedderHostingExtensions
     /// <summary>The embedder kinds <see cref="UseConfiguredEmbedder"/> knows.</summary>
     public static IReadOnlyList<string> Kinds { get; } = [EmbedderOptions.GloveKind, EmbedderOptions.OpenAiKind, EmbedderOptions.GgufKind];
 
-    /// <summary>Uses the embedder that <c>MemOS:Embedder</c> names.</summary>
+    /// <summary>Uses the embedder that <c>MemOS:Embedder</c> names, wrapped in a <see cref="MeasuredEmbedder"/>.</summary>
     /// <param name="services">The services.</param>
     /// <returns>The same services.</returns>
     /// <remarks>The embedder is created while the silo starts (an OpenAI-compatible one probes its endpoint for the
@@ -39,6 +39,9 @@ public static class EmbedderHostingExtensions
     private static bool IsKind(EmbedderOptions options, string kind) => string.Equals(options.Kind, kind, StringComparison.OrdinalIgnoreCase);
 
     private static IEmbedder Create(IServiceProvider services)
+        => new MeasuredEmbedder(CreateConfigured(services), services.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+
+    private static IEmbedder CreateConfigured(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<EmbedderOptions>>().Value;
         return options.Kind.ToLowerInvariant() switch

@@ -46,6 +46,7 @@ public static class MemOSSiloHostingExtensions
         services.AddOptions<MemSchedulerOptions>().BindConfiguration(MemSchedulerOptions.SectionName);
         services.AddOptions<MemReaderOptions>().BindConfiguration(MemReaderOptions.SectionName);
         services.UseConfiguredEmbedder();
+        builder.AddMemOSTelemetry();
         return builder;
     }
 
@@ -59,8 +60,10 @@ public static class MemOSSiloHostingExtensions
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("healthy"))).WithTags("health");
+        app.MapMemOSTelemetry();
         app.MapMemoryEndpoints();
         app.MapEmbeddingEndpoints();
+        app.MapOperationsEndpoints();
         return app;
     }
 }

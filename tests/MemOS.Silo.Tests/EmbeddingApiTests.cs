@@ -107,7 +107,7 @@ public sealed class EmbeddingApiTests(SiloFixture fixture) : IClassFixture<SiloF
         await using (var second = await EmbeddedSilo.StartAsync(directory, configure: b => b.Configuration.AddInMemoryCollection(settings),
                          cancellationToken: Cancel))
         {
-            Assert.IsType<OpenAiCompatibleEmbedder>(second.Services.GetRequiredService<IEmbedder>());
+            Assert.IsType<OpenAiCompatibleEmbedder>(Assert.IsType<MeasuredEmbedder>(second.Services.GetRequiredService<IEmbedder>()).Inner);
             using var client = new MemOSClient(second.BaseAddress);
             var added = await client.AddAsync(new AddMemoriesRequest("bob",
             [
