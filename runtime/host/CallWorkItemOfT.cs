@@ -45,16 +45,21 @@ internal sealed class CallWorkItem<TResult> : CallWorkItem
 
     private async Task ExecuteAsync(Grain grain)
     {
+        // A child of the caller's span (the caller's ExecutionContext is current here), when anyone listens.
+        using var activity = RuntimeMetrics.ActivitySource.StartActivity(RuntimeMetrics.CallSpanName);
+        activity?.SetTag("grain.type", GrainClassInfo.GetGrainTypeName(grain.GetType()));
         try
         {
             _completion.TrySetResult(await _body(grain).ConfigureAwait(false));
         }
         catch (OperationCanceledException exception)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "cancelled");
             _completion.TrySetCanceled(exception.CancellationToken);
         }
         catch (Exception exception)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.GetType().Name);
             _completion.TrySetException(exception);
         }
     }

@@ -8,6 +8,12 @@ internal sealed class RuntimeMetrics : IDisposable
 {
     public const string MeterName = "MemOS.Runtime";
 
+    /// <summary>The name of the span of one grain call.</summary>
+    public const string CallSpanName = "grain.call";
+
+    /// <summary>Spans of grain calls (activity source <see cref="MeterName"/>).</summary>
+    public static readonly ActivitySource ActivitySource = new(MeterName);
+
     private static readonly string[] ReasonTags = Enum.GetValues<DeactivationReason>().Select(ToTag).ToArray();
 
     // Owned only when no IMeterFactory is registered; a factory's meters are disposed by the factory.

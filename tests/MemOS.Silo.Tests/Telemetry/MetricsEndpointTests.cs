@@ -6,17 +6,36 @@ using MemOS.Grains.Interfaces.Search;
 namespace MemOS.Silo.Tests.Telemetry;
 
 /// <summary><c>GET /metrics</c> against the rules of the Prometheus text exposition format
-/// (prometheus.io/docs/instrumenting/exposition_formats) and the project's naming conventions.</summary>
-public sealed partial class MetricsEndpointTests(SiloFixture fixture) : IClassFixture<SiloFixture>
+/// (prometheus.io/docs/instrumenting/exposition_formats) and the project's naming conventions, on a silo in a process
+/// of its own (as in production, one metrics pipeline per process).</summary>
+public sealed partial class MetricsEndpointTests : IAsyncLifetime
 {
+    private SiloProcess _silo = null!;
+    private HttpClient _http = null!;
+    private MemOS.Client.MemOSClient _client = null!;
+
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _silo = await SiloProcess.StartAsync();
+        _http = new HttpClient { BaseAddress = _silo.BaseAddress };
+        _client = new MemOS.Client.MemOSClient(_http);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        _http.Dispose();
+        await _silo.DisposeAsync();
+    }
 
     private async Task<string> ScrapeAfterTrafficAsync()
     {
-        await fixture.Client.AddAsync(new AddMemoriesRequest("metrics-user",
+        await _client.AddAsync(new AddMemoriesRequest("metrics-user",
             [new ConversationMessage("m1", "Ann", "We adopted a cat. She is called Miso.", null)], "c1"), Cancel);
-        await fixture.Client.SearchAsync(new SearchRequest("metrics-user", "cat", TokenBudget: 100), Cancel);
-        using var response = await fixture.Http.GetAsync("metrics", Cancel);
+        await _client.SearchAsync(new SearchRequest("metrics-user", "cat", TokenBudget: 100), Cancel);
+        using var response = await _http.GetAsync("metrics", Cancel);
         response.EnsureSuccessStatusCode();
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
         return await response.Content.ReadAsStringAsync(Cancel);

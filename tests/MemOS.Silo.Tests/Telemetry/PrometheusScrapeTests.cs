@@ -7,9 +7,9 @@ using MemOS.Grains.Interfaces.Search;
 
 namespace MemOS.Silo.Tests.Telemetry;
 
-/// <summary>A real Prometheus scrapes a live silo while the test sends known traffic; its HTTP API must report what
-/// was sent.</summary>
-public sealed class PrometheusScrapeTests(SiloFixture fixture) : IClassFixture<SiloFixture>
+/// <summary>A real Prometheus scrapes a live silo (in a process of its own, as operators run it) while the test sends
+/// known traffic; its HTTP API must report what was sent.</summary>
+public sealed class PrometheusScrapeTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
@@ -17,11 +17,13 @@ public sealed class PrometheusScrapeTests(SiloFixture fixture) : IClassFixture<S
     public async Task Prometheus_SeesRequestCounts_LatencyHistograms_AndCubesByState_ConsistentWithTheTraffic()
     {
         PrometheusProcess.SkipUnlessInstalled();
-        var silo = fixture.Silo.BaseAddress;
+        await using var siloProcess = await SiloProcess.StartAsync();
+        var silo = siloProcess.BaseAddress;
+        using var http = new HttpClient { BaseAddress = silo };
+        using var client = new MemOSClient(http);
         await using var prometheus = await PrometheusProcess.StartAsync($"{silo.Host}:{silo.Port}", Cancel);
 
-        // Known traffic: 3 adds (5 messages -> memories), 7 good searches, 4 rejected ones, 1 erasure.
-        var client = fixture.Client;
+        // Known traffic: 3 adds, 7 good searches, 4 rejected ones, 1 erasure.
         var created = new List<AddedMemory>();
         for (var i = 0; i < 3; i++)
         {
@@ -42,12 +44,12 @@ public sealed class PrometheusScrapeTests(SiloFixture fixture) : IClassFixture<S
 
         for (var i = 0; i < badSearches; i++)
         {
-            using var bad = await fixture.Http.PostAsync("v1/search", new StringContent("""{"user":"promuser","query":""}""", Encoding.UTF8, "application/json"), Cancel);
+            using var bad = await http.PostAsync("v1/search", new StringContent("""{"user":"promuser","query":""}""", Encoding.UTF8, "application/json"), Cancel);
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         }
 
         await client.DeleteAsync("promuser", created[0].Memory.Id, cancellationToken: Cancel);
-        var memories = await CountMemoriesAsync(client);
+        var memories = await CountMemoriesAsync(http);
 
         // The silo's own view first (what a scrape must carry), then Prometheus' after its next scrapes.
         var search200 = $$"""sum(http_server_request_duration_seconds_count{http_route="/v1/search",http_request_method="POST",http_response_status_code="200"})""";
@@ -75,11 +77,10 @@ public sealed class PrometheusScrapeTests(SiloFixture fixture) : IClassFixture<S
         Assert.Equal(1, await prometheus.ScalarAsync("""sum(memos_cluster_silos{status="active"})""", Cancel));
     }
 
-    /// <summary>The memories of the test user that the silo counts (the class fixture's silo serves only this test
-    /// here, but other test classes run in other silos), read from its census through the overview.</summary>
-    private async Task<int> CountMemoriesAsync(MemOSClient client)
+    /// <summary>The memories the silo counts (it serves only this test), read from its census through the overview.</summary>
+    private static async Task<int> CountMemoriesAsync(HttpClient http)
     {
-        var overview = await fixture.Http.GetFromJsonAsync<System.Text.Json.JsonElement>("v1/admin/overview", Cancel);
+        var overview = await http.GetFromJsonAsync<System.Text.Json.JsonElement>("v1/admin/overview", Cancel);
         return overview.GetProperty("cubes").EnumerateArray().Sum(c => c.GetProperty("count").GetInt32());
     }
 

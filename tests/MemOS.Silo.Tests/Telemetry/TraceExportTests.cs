@@ -70,6 +70,8 @@ public sealed class TraceExportTests : IAsyncLifetime
         Assert.Contains("memscheduler.search", all, StringComparison.Ordinal);
         Assert.Contains("memscheduler.add", all, StringComparison.Ordinal);
         Assert.Contains("MemOS.Scheduler", all, StringComparison.Ordinal);
+        Assert.Contains("grain.call", all, StringComparison.Ordinal);
+        Assert.Contains("memscheduler", all, StringComparison.Ordinal);
         Assert.Contains("POST /v1/search", all, StringComparison.Ordinal);
         Assert.Contains("memos-silo", all, StringComparison.Ordinal);
         Directory.Delete(directory, recursive: true);
