@@ -7,7 +7,8 @@ namespace MemOS.Dashboard.Tests;
 /// that drives its REST API.</summary>
 public sealed class DashboardSiloFixture : IAsyncLifetime
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "memos-dashboard-tests-" + Guid.NewGuid().ToString("N")[..10]);
+    // The silo keeps its SQLite database in a temp folder of its own, deleted afterwards.
+    private readonly TempDatabase _data = new();
 
     public EmbeddedSilo Silo { get; private set; } = null!;
 
@@ -19,7 +20,7 @@ public sealed class DashboardSiloFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Silo = await EmbeddedSilo.StartAsync(_dataDirectory);
+        Silo = await EmbeddedSilo.StartAsync(_data.Directory);
         Http = new HttpClient { BaseAddress = Silo.BaseAddress };
         Client = new MemOSClient(Http);
     }
@@ -33,12 +34,6 @@ public sealed class DashboardSiloFixture : IAsyncLifetime
             await Silo.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _data.Dispose();
     }
 }

@@ -12,7 +12,8 @@ namespace MemOS.Deploy.Tests;
 /// <c>/metrics</c> after it.</summary>
 public sealed class LiveSiloFixture : IAsyncLifetime
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "memos-deploy-tests-" + Guid.NewGuid().ToString("N")[..10]);
+    // The silo keeps its SQLite database in a temp folder of its own, deleted afterwards.
+    private readonly TempDatabase _data = new();
 
     public EmbeddedSilo Silo { get; private set; } = null!;
 
@@ -22,7 +23,7 @@ public sealed class LiveSiloFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Silo = await EmbeddedSilo.StartAsync(_dataDirectory);
+        Silo = await EmbeddedSilo.StartAsync(_data.Directory);
         Http = new HttpClient { BaseAddress = Silo.BaseAddress };
         await DriveTrafficAsync();
         Metrics = await ScrapeAsync();
@@ -36,13 +37,7 @@ public sealed class LiveSiloFixture : IAsyncLifetime
             await Silo.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        _data.Dispose();
     }
 
     private async Task DriveTrafficAsync()
