@@ -5,6 +5,7 @@ using MemOS.Grains.Reader;
 using MemOS.Grains.Scheduling;
 using MemOS.Runtime.Hosting;
 using MemOS.Silo.Api;
+using MemOS.Silo.Dashboard;
 using MemOS.Inference.Embeddings.OpenAi;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -50,7 +51,8 @@ public static class MemOSSiloHostingExtensions
         return builder;
     }
 
-    /// <summary>Maps the REST API (<c>/v1</c>, including the OpenAI-compatible <c>/v1/embeddings</c>), <c>/healthz</c> and the OpenAPI document (<c>/openapi/v1.json</c>),
+    /// <summary>Maps the REST API (<c>/v1</c>, including the OpenAI-compatible <c>/v1/embeddings</c>), <c>/healthz</c>, the OpenAPI document (<c>/openapi/v1.json</c>) and the
+    /// operator dashboard (<c>/dashboard</c>),
     /// with every error answered as RFC 9457 problem details.</summary>
     /// <param name="app">The built application.</param>
     /// <returns>The same application.</returns>
@@ -64,6 +66,7 @@ public static class MemOSSiloHostingExtensions
         app.MapMemoryEndpoints();
         app.MapEmbeddingEndpoints();
         app.MapOperationsEndpoints();
+        app.MapDashboard();
         return app;
     }
 }
