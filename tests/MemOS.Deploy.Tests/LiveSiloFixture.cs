@@ -9,13 +9,11 @@ namespace MemOS.Deploy.Tests;
 
 /// <summary>A real silo on 127.0.0.1 that has served a little of every kind of API traffic (adds, searches with and
 /// without a token budget, a read, history, an erasure, client errors, the operator routes), and what it exposed at
-/// <c>/metrics</c> after it.</summary>
+/// <c>/metrics</c> after it. The silo runs in a process of its own, as operators run it (one metrics pipeline per
+/// process).</summary>
 public sealed class LiveSiloFixture : IAsyncLifetime
 {
-    // The silo keeps its SQLite database in a temp folder of its own, deleted afterwards.
-    private readonly TempDatabase _data = new();
-
-    public EmbeddedSilo Silo { get; private set; } = null!;
+    public SiloProcess Silo { get; private set; } = null!;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -23,7 +21,7 @@ public sealed class LiveSiloFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Silo = await EmbeddedSilo.StartAsync(_data.Directory);
+        Silo = await SiloProcess.StartAsync();
         Http = new HttpClient { BaseAddress = Silo.BaseAddress };
         await DriveTrafficAsync();
         Metrics = await ScrapeAsync();
@@ -36,8 +34,6 @@ public sealed class LiveSiloFixture : IAsyncLifetime
         {
             await Silo.DisposeAsync();
         }
-
-        _data.Dispose();
     }
 
     private async Task DriveTrafficAsync()
