@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using MemOS.Inference.Llama.Native;
 
@@ -6,21 +7,23 @@ namespace MemOS.Inference.Llama;
 /// <summary>Saving and restoring the state (KV cells) of one sequence.</summary>
 /// <remarks>
 /// A sequence state is llama.cpp's own byte format (<c>llama_state_seq_get_data</c>): a magic number
-/// (<c>0xaf143cd8</c>), the source sequence id, the number of KV streams, then per stream the number of cells, each
-/// cell's position, and each layer's K and V rows of those cells (for a model with <c>n_layer</c> layers and an F16
-/// cache about <c>2 · n_layer · n_embd_kv · 2</c> bytes per token). It restores only into a context of the same model,
-/// with the same number of KV streams (<see cref="KvStreams"/>: contexts with one sequence, or with a unified cache,
-/// have one), the same K/V cache types and the same flash-attention choice (it stores V transposed or not); the
-/// restored cells keep their positions, so the sequence continues at the position after its last saved token. The
-/// format is not stable across llama.cpp versions: store it beside the model hash and library version it was made
-/// with.
+/// (<c>0xaf143cd8</c>), the source sequence id, the number of KV streams, then per stream the number of cells and, when
+/// not 0, each cell's position and each layer's K and V rows of those cells (for a model with <c>n_layer</c> layers and
+/// an F16 cache about <c>2 · n_layer · n_embd_kv · 2</c> bytes per token). llama.cpp restores a state only into a
+/// context with the same number of streams; this type always hands out the one-stream form, which is what a context with
+/// one sequence or a unified cache writes: a context with a stream per sequence (<see cref="KvStreams"/> &gt; 1) drops
+/// the empty streams' zero counts when saving and puts them back when restoring. So a state moves between any contexts
+/// of the same model with the same K/V cache types and the same flash-attention choice (it stores V transposed or not).
+/// The restored cells keep their positions, so the sequence continues at the position after its last saved token. The
+/// format is not stable across llama.cpp versions: store it beside the model hash and library version it was made with.
 /// </remarks>
 public sealed partial class LlamaContext
 {
     private const uint StateMagic = 0xaf143cd8;
     private const int StateHeaderBytes = 12; // magic, source sequence id, stream count
 
-    /// <summary>The exact size of a sequence's state as <see cref="SaveSequenceState(int, Span{byte})"/> writes it.</summary>
+    /// <summary>The exact size of a sequence's state as <see cref="SaveSequenceState(int, Span{byte})"/> writes it (the
+    /// one-stream form).</summary>
     /// <param name="sequenceId">The sequence, in [0, <see cref="MaxSequences"/>).</param>
     /// <returns>The size in bytes (a few bytes of header for an empty sequence).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequenceId"/> is not a sequence of this context.</exception>
@@ -37,7 +40,7 @@ public sealed partial class LlamaContext
             throw new LlamaException($"llama.cpp could not measure the state of sequence {sequenceId}{LlamaLog.LastErrorSuffix()}");
         }
 
-        return (long)size;
+        return (long)size - (4L * (KvStreams - 1));
     }
 
     /// <summary>Copies a sequence's state (its KV cells) into a buffer.</summary>
@@ -48,7 +51,7 @@ public sealed partial class LlamaContext
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
     /// <exception cref="LlamaException">llama.cpp could not copy it.</exception>
     /// <exception cref="ObjectDisposedException">The context is disposed.</exception>
-    public unsafe int SaveSequenceState(int sequenceId, Span<byte> destination)
+    public int SaveSequenceState(int sequenceId, Span<byte> destination)
     {
         var size = GetSequenceStateSize(sequenceId);
         if (destination.Length < size)
@@ -57,20 +60,22 @@ public sealed partial class LlamaContext
                 $"The state of sequence {sequenceId} takes {size} bytes; the destination holds {destination.Length}.", nameof(destination));
         }
 
-        using var lease = new HandleLease(_handle);
-        LlamaLog.ClearLastError();
-        nuint written;
-        fixed (byte* pointer = destination)
+        var nativeSize = (int)size + (4 * (KvStreams - 1));
+        if (KvStreams == 1)
         {
-            written = LlamaNative.llama_state_seq_get_data(_handle, pointer, (nuint)destination.Length, sequenceId);
+            return SaveNative(sequenceId, destination);
         }
 
-        if (written == 0)
+        var buffer = ArrayPool<byte>.Shared.Rent(nativeSize);
+        try
         {
-            throw new LlamaException($"llama.cpp could not copy the state of sequence {sequenceId}{LlamaLog.LastErrorSuffix()}");
+            var written = SaveNative(sequenceId, buffer.AsSpan(0, nativeSize));
+            return ToOneStream(buffer.AsSpan(0, written), sequenceId, destination);
         }
-
-        return (int)written;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Copies a sequence's state (its KV cells) into a new array.</summary>
@@ -99,13 +104,12 @@ public sealed partial class LlamaContext
     /// <param name="state">The saved state.</param>
     /// <returns>The sequence's next position: the position after its last restored token (0 for an empty state).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="sequenceId"/> is not a sequence of this context.</exception>
-    /// <exception cref="ArgumentException"><paramref name="state"/> is not a sequence state, or was saved from a context
-    /// with another number of KV streams.</exception>
+    /// <exception cref="ArgumentException"><paramref name="state"/> is not a one-stream sequence state.</exception>
     /// <exception cref="LlamaException">llama.cpp refused it (another model, cache type or flash-attention choice,
     /// truncated data, or no room in this context); the sequence is then left empty. The message gives llama.cpp's
     /// reason.</exception>
     /// <exception cref="ObjectDisposedException">The context is disposed.</exception>
-    public unsafe int RestoreSequenceState(int sequenceId, ReadOnlySpan<byte> state)
+    public int RestoreSequenceState(int sequenceId, ReadOnlySpan<byte> state)
     {
         CheckSequence(sequenceId);
         if (state.Length < StateHeaderBytes || BinaryPrimitives.ReadUInt32LittleEndian(state) != StateMagic)
@@ -113,16 +117,57 @@ public sealed partial class LlamaContext
             throw new ArgumentException("The data is not a llama.cpp sequence state (too short or wrong magic number).", nameof(state));
         }
 
-        var streams = BinaryPrimitives.ReadUInt32LittleEndian(state[8..]);
-        if (streams != KvStreams)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(state[8..]) != 1)
         {
             throw new ArgumentException(
-                $"The state was saved from a context with {streams} KV streams; this one has {KvStreams}. States move between " +
-                $"contexts with one sequence or a unified KV cache ({nameof(LlamaContextOptions.UnifiedKvCache)}).", nameof(state));
+                "The state holds several KV streams: it was not saved by SaveSequenceState, which writes the one-stream form.", nameof(state));
         }
 
         // An empty state restores nothing, so llama.cpp would leave the sequence as it is: empty it first.
         RemoveTokens(sequenceId);
+        if (KvStreams == 1)
+        {
+            return RestoreNative(sequenceId, state);
+        }
+
+        // llama.cpp wants every stream's cell count: zeros around the destination's own stream (stream i is sequence i).
+        var nativeSize = state.Length + (4 * (KvStreams - 1));
+        var buffer = ArrayPool<byte>.Shared.Rent(nativeSize);
+        try
+        {
+            var native = buffer.AsSpan(0, nativeSize);
+            native.Clear();
+            state[..8].CopyTo(native);
+            BinaryPrimitives.WriteUInt32LittleEndian(native[8..], (uint)KvStreams);
+            state[StateHeaderBytes..].CopyTo(native[(StateHeaderBytes + (4 * sequenceId))..]);
+            return RestoreNative(sequenceId, native);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private unsafe int SaveNative(int sequenceId, Span<byte> destination)
+    {
+        using var lease = new HandleLease(_handle);
+        LlamaLog.ClearLastError();
+        nuint written;
+        fixed (byte* pointer = destination)
+        {
+            written = LlamaNative.llama_state_seq_get_data(_handle, pointer, (nuint)destination.Length, sequenceId);
+        }
+
+        if (written == 0)
+        {
+            throw new LlamaException($"llama.cpp could not copy the state of sequence {sequenceId}{LlamaLog.LastErrorSuffix()}");
+        }
+
+        return (int)written;
+    }
+
+    private unsafe int RestoreNative(int sequenceId, ReadOnlySpan<byte> state)
+    {
         using var lease = new HandleLease(_handle);
         LlamaLog.ClearLastError();
         nuint read;
@@ -138,6 +183,24 @@ public sealed partial class LlamaContext
         }
 
         return GetMaxPosition(sequenceId) + 1;
+    }
+
+    // The cells of sequence i sit in stream i, every other stream is an empty count of 0: keep only stream i.
+    private int ToOneStream(ReadOnlySpan<byte> native, int sequenceId, Span<byte> destination)
+    {
+        var before = StateHeaderBytes + (4 * sequenceId);
+        var after = 4 * (KvStreams - 1 - sequenceId);
+        if (native.Length < before + 4 + after || native[StateHeaderBytes..before].ContainsAnyExcept((byte)0)
+            || native[^after..].ContainsAnyExcept((byte)0))
+        {
+            throw new LlamaException($"The state llama.cpp saved for sequence {sequenceId} holds cells of other streams.");
+        }
+
+        var length = native.Length - (4 * (KvStreams - 1));
+        native[..8].CopyTo(destination);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], 1);
+        native[before..^after].CopyTo(destination[StateHeaderBytes..]);
+        return length;
     }
 
     /// <summary>Copies a sequence's memory into another sequence of this context (llama.cpp shares the cells, so it

@@ -86,24 +86,58 @@ public sealed class LlamaStateTests
     }
 
     [Fact]
+    public void States_MoveBetweenContextsWithAStreamPerSequence_AndOneStream()
+    {
+        var model = LlamaTestAssets.Stories();
+        var memory = model.Tokenize(Memory);
+        var continuation = model.Tokenize(Continuation, addSpecial: false);
+        var expected = new float[model.VocabularySize];
+        byte[] single;
+        using (var context = model.CreateContext(Options))
+        {
+            context.Prefill(memory, outputLast: false);
+            single = context.SaveSequenceState(0);
+            context.Prefill(continuation);
+            context.CopyLogits(-1, expected);
+        }
+
+        using var streams = model.CreateContext(Options with { Sequences = 3 });
+        Assert.Equal(3, streams.KvStreams);
+        streams.Prefill(memory, sequenceId: 1, outputLast: false);
+        var fromStreams = streams.SaveSequenceState(1);
+        Assert.Equal(streams.GetSequenceStateSize(1), fromStreams.Length);
+        Assert.Equal(single.Length, fromStreams.Length); // the one-stream form
+        // The same cells: only the source sequence id differs, in the header and in each cell.
+        Assert.InRange(single.Zip(fromStreams).Count(pair => pair.First != pair.Second), 1, memory.Length + 1);
+        Assert.Equal(16, streams.SaveSequenceState(2).Length); // an empty sequence: header and one zero count
+        Assert.Throws<InvalidOperationException>(() => streams.CopySequence(1, 0)); // llama.cpp would abort
+
+        // One-stream state into the last stream of the three: the sequence continues as the original did.
+        Assert.Equal(memory.Length, streams.RestoreSequenceState(2, single));
+        streams.Prefill(continuation, sequenceId: 2);
+        var actual = new float[model.VocabularySize];
+        streams.CopyLogits(-1, actual);
+        Assert.Equal(expected, actual);
+
+        using var fresh = model.CreateContext(Options);
+        Assert.Equal(memory.Length, fresh.RestoreSequenceState(0, fromStreams));
+        fresh.Prefill(continuation);
+        fresh.CopyLogits(-1, actual);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
     public void RestoreSequenceState_RefusesForeignOrDamagedData_AndLeavesTheSequenceEmpty()
     {
         var model = LlamaTestAssets.Stories();
         var memory = model.Tokenize(Memory);
-        byte[] twoStreams;
-        using (var separate = model.CreateContext(Options with { Sequences = 2 }))
-        {
-            Assert.Equal(2, separate.KvStreams);
-            separate.Prefill(memory, sequenceId: 1, outputLast: false);
-            twoStreams = separate.SaveSequenceState(1);
-            Assert.Throws<InvalidOperationException>(() => separate.CopySequence(1, 0)); // llama.cpp would abort
-        }
-
         using var context = model.CreateContext(Options);
         context.Prefill(memory, outputLast: false);
         var state = context.SaveSequenceState(0);
+        var twoStreams = state.ToArray();
+        twoStreams[8] = 2;
         var error = Assert.Throws<ArgumentException>(() => context.RestoreSequenceState(0, twoStreams));
-        Assert.Contains("2 KV streams", error.Message, StringComparison.Ordinal);
+        Assert.Contains("several KV streams", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => context.RestoreSequenceState(0, new byte[64]));
         Assert.Throws<ArgumentException>(() => context.RestoreSequenceState(0, state.AsSpan(0, 8)));
 
