@@ -45,6 +45,13 @@ internal static class BenchCommand
 
     private static int RunKv(KvBenchmarkOptions options, FileInfo? jsonFile, CancellationToken cancellationToken)
     {
+        if (options.ModelPath is { } path && !File.Exists(path))
+        {
+            throw new CliUsageException(
+                $"No model file {path}. The shared test model is ../shared/models/stories260K/stories260K.gguf; without " +
+                "--model the benchmark generates its synthetic one.");
+        }
+
         KvBenchmark benchmark;
         try
         {

@@ -51,6 +51,32 @@ public sealed class SyntheticLlamaModelTests
     }
 
     [Fact]
+    public void Generate_AfterRestoringTheMemory_GivesTheSameTokensAsThePlainPrompt()
+    {
+        LlamaTestAssets.RequireLibraries();
+        using var directory = new TempDirectory();
+        using var model = LlamaModel.Load(SyntheticLlamaModel.GetOrCreate(SyntheticLlamaConfig.Tiny, directory.Path));
+        var random = new Random(3);
+        int[] memory = [1, .. Enumerable.Range(0, 150).Select(_ => random.Next(259, model.VocabularySize))];
+        var query = Enumerable.Range(0, 20).Select(_ => random.Next(259, model.VocabularySize)).ToArray();
+        var options = new LlamaContextOptions { ContextTokens = 256, BatchTokens = 64, Threads = 1 };
+        byte[] state;
+        using (var precompute = model.CreateContext(options))
+        {
+            precompute.Prefill(memory, outputLast: false);
+            state = precompute.SaveSequenceState(0);
+        }
+
+        using var sampler = LlamaSampler.CreateGreedy();
+        using var context = model.CreateContext(options);
+        var plain = context.Generate([.. memory, .. query], sampler, 32, stopAtEndOfGeneration: false).Tokens;
+        context.ClearMemory();
+        context.RestoreSequenceState(0, state);
+        Assert.Equal(plain, context.Generate(query, sampler, 32, stopAtEndOfGeneration: false).Tokens);
+        Assert.Equal(32, plain.Count);
+    }
+
+    [Fact]
     public void Write_DependsOnTheConfigOnly_AndTheCacheReusesTheFile()
     {
         using var directory = new TempDirectory();
