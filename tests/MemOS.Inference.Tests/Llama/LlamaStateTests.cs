@@ -17,16 +17,7 @@ public sealed class LlamaStateTests
         var memory = model.Tokenize(Memory);
         var continuation = model.Tokenize(Continuation, addSpecial: false);
 
-        byte[] state;
-        var expected = new float[model.VocabularySize];
-        using (var context = model.CreateContext(Options))
-        {
-            Assert.Equal(memory.Length, context.Prefill(memory, outputLast: false));
-            state = context.SaveSequenceState(0);
-            Assert.Equal(context.GetSequenceStateSize(0), state.Length);
-            context.Prefill(continuation);
-            context.CopyLogits(-1, expected);
-        }
+        var (state, expected) = SaveThenContinue(model, memory, continuation);
 
         using var fresh = model.CreateContext(Options);
         Assert.Equal(memory.Length, fresh.RestoreSequenceState(0, state));
@@ -43,15 +34,7 @@ public sealed class LlamaStateTests
         var model = LlamaTestAssets.Stories();
         var memory = model.Tokenize(Memory);
         var continuation = model.Tokenize(Continuation, addSpecial: false);
-        byte[] state;
-        var expected = new float[model.VocabularySize];
-        using (var context = model.CreateContext(Options))
-        {
-            context.Prefill(memory, outputLast: false);
-            state = context.SaveSequenceState(0);
-            context.Prefill(continuation);
-            context.CopyLogits(-1, expected);
-        }
+        var (state, expected) = SaveThenContinue(model, memory, continuation);
 
         using var unified = model.CreateContext(Options with { Sequences = 3, UnifiedKvCache = true });
         Assert.Equal(1, unified.KvStreams);
@@ -91,15 +74,7 @@ public sealed class LlamaStateTests
         var model = LlamaTestAssets.Stories();
         var memory = model.Tokenize(Memory);
         var continuation = model.Tokenize(Continuation, addSpecial: false);
-        var expected = new float[model.VocabularySize];
-        byte[] single;
-        using (var context = model.CreateContext(Options))
-        {
-            context.Prefill(memory, outputLast: false);
-            single = context.SaveSequenceState(0);
-            context.Prefill(continuation);
-            context.CopyLogits(-1, expected);
-        }
+        var (single, expected) = SaveThenContinue(model, memory, continuation);
 
         using var streams = model.CreateContext(Options with { Sequences = 3 });
         Assert.Equal(3, streams.KvStreams);
@@ -192,5 +167,18 @@ public sealed class LlamaStateTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => batched.PrefillSequences([prompts[0], prompts[1]], firstSequenceId: 3));
         Assert.Throws<ArgumentException>(() => batched.PrefillSequences([prompts[0], Array.Empty<int>()]));
+    }
+
+    // Decodes the memory, saves its state, then decodes the continuation: the state and the logits that follow.
+    private static (byte[] State, float[] Logits) SaveThenContinue(LlamaModel model, int[] memory, int[] continuation)
+    {
+        using var context = model.CreateContext(Options);
+        Assert.Equal(memory.Length, context.Prefill(memory, outputLast: false));
+        var state = context.SaveSequenceState(0);
+        Assert.Equal(context.GetSequenceStateSize(0), state.Length);
+        context.Prefill(continuation);
+        var logits = new float[model.VocabularySize];
+        context.CopyLogits(-1, logits);
+        return (state, logits);
     }
 }
