@@ -39,6 +39,13 @@ internal static class CliRunner
             StdErr().MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return UsageError;
         }
+        catch (MemOSException e)
+        {
+            // Local failures with a message meant for a person: a missing native library or model (which names
+            // `./memos install`), a model llama.cpp rejected.
+            StdErr().MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return Failure;
+        }
         catch (OperationCanceledException)
         {
             StdErr().MarkupLine("[yellow]cancelled[/]");

@@ -3,7 +3,7 @@ using MemOS.Cli.Commands;
 
 namespace MemOS.Cli;
 
-/// <summary>The <c>memos</c> command line: silo hosting, the demo, the LoCoMo evaluation and the SDK operations.</summary>
+/// <summary>The <c>memos</c> command line: silo hosting, the demo, the LoCoMo evaluation, the benchmarks and the SDK operations.</summary>
 public static class MemosCommandLine
 {
     /// <summary>Builds the root command with every subcommand.</summary>
@@ -14,6 +14,7 @@ public static class MemosCommandLine
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         foreach (var command in MemoryCommands.Create())
         {
             root.Subcommands.Add(command);

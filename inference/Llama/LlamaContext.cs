@@ -5,9 +5,11 @@ namespace MemOS.Inference.Llama;
 /// <summary>A llama.cpp context over a <see cref="LlamaModel"/>: its KV cache (memory) and the outputs of the last
 /// <see cref="Decode"/>. Not thread-safe: one caller at a time (callers that share one lock around it).</summary>
 /// <remarks>Output accessors copy out of llama.cpp's buffers, which the next <see cref="Decode"/> overwrites.</remarks>
-public sealed class LlamaContext : IDisposable
+public sealed partial class LlamaContext : IDisposable
 {
     private readonly LlamaContextHandle _handle;
+    private readonly nint _vocab; // owned by the model, which the handle keeps alive
+    private LlamaBatch? _scratch;
 
     internal LlamaContext(LlamaModel model, LlamaContextOptions options)
     {
@@ -73,9 +75,11 @@ public sealed class LlamaContext : IDisposable
             }
 
             _handle.KeepModelAlive(modelHandle);
+            _vocab = LlamaNative.llama_model_get_vocab(modelHandle);
         }
 
         Embeddings = options.Embeddings;
+        UnifiedKvCache = options.UnifiedKvCache;
         ContextTokens = (int)LlamaNative.llama_n_ctx(_handle);
         BatchTokens = (int)LlamaNative.llama_n_batch(_handle);
         MicroBatchTokens = (int)LlamaNative.llama_n_ubatch(_handle);
@@ -109,6 +113,13 @@ public sealed class LlamaContext : IDisposable
 
     /// <summary>Whether decoding outputs embeddings.</summary>
     public bool Embeddings { get; }
+
+    /// <summary>Whether all sequences share one KV cache buffer (<see cref="LlamaContextOptions.UnifiedKvCache"/>).</summary>
+    public bool UnifiedKvCache { get; }
+
+    /// <summary>The number of KV cache streams: 1 with a unified cache, else one per sequence. A saved sequence state
+    /// restores only into a context with as many streams (see <see cref="RestoreSequenceState"/>).</summary>
+    public int KvStreams => UnifiedKvCache ? 1 : MaxSequences;
 
     /// <summary>The pooling in effect (the model's when <see cref="LlamaPooling.ModelDefault"/> was asked; llama.cpp
     /// resolves a model without one to <see cref="LlamaPooling.None"/>).</summary>
@@ -263,7 +274,38 @@ public sealed class LlamaContext : IDisposable
     }
 
     /// <summary>Frees the context (and the model, if it was disposed already and this was its last context).</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        _scratch?.Dispose();
+        _handle.Dispose();
+    }
+
+    /// <summary>The native handle, for samplers (the caller holds a lease on it).</summary>
+    internal LlamaContextHandle Handle => _handle;
+
+    /// <summary>Checks that the last decode output logits for a token, as <c>llama_sampler_sample</c> asserts (aborting
+    /// the process) when it did not.</summary>
+    /// <param name="outputIndex">The token's index in the batch (negative counts from the end).</param>
+    /// <exception cref="InvalidOperationException">The context outputs embeddings, or the token was not output.</exception>
+    /// <exception cref="ObjectDisposedException">The context is disposed.</exception>
+    internal unsafe void RequireLogits(int outputIndex)
+    {
+        if (Embeddings)
+        {
+            throw new InvalidOperationException("This context outputs embeddings, not logits.");
+        }
+
+        using var lease = new HandleLease(_handle);
+        LlamaLog.ClearLastError();
+        if (LlamaNative.llama_get_logits_ith(_handle, outputIndex) is null)
+        {
+            LlamaLog.ClearLastError(); // llama.cpp logged the refusal as an error; the exception says it
+            throw new InvalidOperationException($"The last decode has no logits for token {outputIndex}.");
+        }
+    }
+
+    /// <summary>A batch of <see cref="BatchTokens"/> tokens owned by the context, for its own decodes.</summary>
+    private LlamaBatch Scratch => _scratch ??= new LlamaBatch(BatchTokens);
 
     private static unsafe void CopyRow(float* row, int length, Span<float> destination, string what)
     {

@@ -27,6 +27,19 @@ public sealed partial class LlamaModel
     /// <summary>Whether <see cref="Tokenize"/> with <c>addSpecial</c> appends <see cref="SeparatorToken"/>.</summary>
     public bool AddsSeparator { get; }
 
+    /// <summary>Whether a token ends a generation (EOS, EOT and the like, as the vocabulary marks them).</summary>
+    /// <param name="token">The token id.</param>
+    /// <returns><see langword="true"/> for an end-of-generation token.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The token id is outside the vocabulary.</exception>
+    /// <exception cref="ObjectDisposedException">The model is disposed.</exception>
+    public bool IsEndOfGeneration(int token)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(token);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(token, VocabularySize);
+        using var lease = Lease();
+        return LlamaNative.llama_vocab_is_eog(LlamaNative.llama_model_get_vocab(_handle), token);
+    }
+
     /// <summary>Splits a text into the model's tokens.</summary>
     /// <param name="text">The text.</param>
     /// <param name="addSpecial">Add the BOS/EOS/SEP tokens the model asks for (<see cref="AddsBos"/>, ...).</param>

@@ -116,6 +116,10 @@ internal static unsafe partial class LlamaNative
     public static partial bool llama_vocab_get_add_sep(nint vocab);
 
     [LibraryImport(Llama)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    public static partial bool llama_vocab_is_eog(nint vocab, int token);
+
+    [LibraryImport(Llama)]
     public static partial int llama_tokenize(
         nint vocab, byte* text, int textLength, int* tokens, int maxTokens,
         [MarshalAs(UnmanagedType.U1)] bool addSpecial, [MarshalAs(UnmanagedType.U1)] bool parseSpecial);
@@ -180,6 +184,61 @@ internal static unsafe partial class LlamaNative
 
     [LibraryImport(Llama)]
     public static partial int llama_memory_seq_pos_max(nint memory, int sequenceId);
+
+    [LibraryImport(Llama)]
+    public static partial void llama_memory_seq_cp(nint memory, int sourceSequenceId, int destinationSequenceId, int fromPosition, int toPosition);
+
+    // Sequence state (the KV cells of one sequence, in llama.cpp's own format: magic, source sequence id, streams).
+
+    [LibraryImport(Llama)]
+    public static partial nuint llama_state_seq_get_size(LlamaContextHandle context, int sequenceId);
+
+    [LibraryImport(Llama)]
+    public static partial nuint llama_state_seq_get_data(LlamaContextHandle context, byte* destination, nuint size, int sequenceId);
+
+    [LibraryImport(Llama)]
+    public static partial nuint llama_state_seq_set_data(LlamaContextHandle context, byte* source, nuint size, int destinationSequenceId);
+
+    // Samplers (llama_sampler *; a chain owns the samplers added to it and frees them with itself).
+
+    [LibraryImport(Llama)]
+    public static partial LlamaSamplerChainParams llama_sampler_chain_default_params();
+
+    [LibraryImport(Llama)]
+    public static partial LlamaSamplerHandle llama_sampler_chain_init(LlamaSamplerChainParams parameters);
+
+    [LibraryImport(Llama)]
+    public static partial void llama_sampler_chain_add(LlamaSamplerHandle chain, nint sampler);
+
+    [LibraryImport(Llama)]
+    public static partial int llama_sampler_chain_n(LlamaSamplerHandle chain);
+
+    [LibraryImport(Llama)]
+    public static partial nint llama_sampler_init_greedy();
+
+    [LibraryImport(Llama)]
+    public static partial nint llama_sampler_init_dist(uint seed);
+
+    [LibraryImport(Llama)]
+    public static partial nint llama_sampler_init_top_k(int k);
+
+    [LibraryImport(Llama)]
+    public static partial nint llama_sampler_init_top_p(float p, nuint minKeep);
+
+    [LibraryImport(Llama)]
+    public static partial nint llama_sampler_init_temp(float temperature);
+
+    [LibraryImport(Llama)]
+    public static partial int llama_sampler_sample(LlamaSamplerHandle sampler, LlamaContextHandle context, int index);
+
+    [LibraryImport(Llama)]
+    public static partial void llama_sampler_accept(LlamaSamplerHandle sampler, int token);
+
+    [LibraryImport(Llama)]
+    public static partial void llama_sampler_reset(LlamaSamplerHandle sampler);
+
+    [LibraryImport(Llama)]
+    public static partial void llama_sampler_free(nint sampler);
 
     // Batches.
 

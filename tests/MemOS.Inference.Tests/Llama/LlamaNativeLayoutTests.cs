@@ -25,6 +25,15 @@ public sealed class LlamaNativeLayoutTests
         Assert.Equal(ContextParamsSize, Marshal.SizeOf<LlamaContextParams>());
         Assert.Equal(BatchSize, Unsafe.SizeOf<LlamaNativeBatch>());
         Assert.Equal(BatchSize, Marshal.SizeOf<LlamaNativeBatch>());
+        Assert.Equal(1, Unsafe.SizeOf<LlamaSamplerChainParams>());
+    }
+
+    [Fact]
+    public void SamplerChainDefaultParams_ComeBackWithTheLibrarysDefaults()
+    {
+        LlamaTestAssets.RequireLibraries();
+        LlamaLibrary.Initialize();
+        Assert.Equal(1, LlamaNative.llama_sampler_chain_default_params().NoPerf);
     }
 
     [Theory]
