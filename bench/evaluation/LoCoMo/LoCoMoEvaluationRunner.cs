@@ -82,7 +82,7 @@ public sealed class LoCoMoEvaluationRunner(MemOSClient client, string userPrefix
         result.AdditionalFields["config"] = new JsonObject
         {
             ["conversations"] = dataset.Conversations.Count,
-            ["memories_ingested"] = dataset.Conversations.Sum(c => c.Turns.Count),
+            ["turns_ingested"] = dataset.Conversations.Sum(c => c.Turns.Count),
             ["excluded_questions_without_valid_evidence"] = system.ExcludedQuestions,
             ["silo"] = client.BaseAddress.ToString(),
         };
