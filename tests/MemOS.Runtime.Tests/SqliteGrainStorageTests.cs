@@ -81,17 +81,6 @@ public sealed class SqliteGrainStorageTests
         Assert.Contains(logs.Entries, static e => e.EventId.Id == 1100);
     }
 
-    [Theory]
-    [InlineData("ab", "ac")]
-    [InlineData("a/", "a0")]
-    [InlineData("x\uD7FF", "x\uE000")]
-    [InlineData("x\uFFFF", null)]
-    [InlineData("", null)]
-    public void PrefixUpperBound_Prefix_IsTheNextCodePointString(string prefix, string? expected)
-    {
-        Assert.Equal(expected, SqliteGrainStorage.PrefixUpperBound(prefix));
-    }
-
     [Fact]
     public void Constructor_EmptyConnectionString_ThrowsArgumentException()
     {

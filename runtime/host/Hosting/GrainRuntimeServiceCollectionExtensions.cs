@@ -136,6 +136,40 @@ public static class GrainRuntimeServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Makes <see cref="PostgresGrainStorage"/> the grain storage, replacing any other provider.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="connectionString">An Npgsql connection string, e.g.
+    /// <c>Host=db;Port=5432;Database=memos;Username=memos;Password=...</c>; the database must exist.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is null, empty or blank.</exception>
+    public static IServiceCollection UsePostgresGrainStorage(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return services.UsePostgresGrainStorage(options => options.ConnectionString = connectionString);
+    }
+
+    /// <summary>Makes <see cref="PostgresGrainStorage"/> the grain storage, replacing any other provider, with its
+    /// settings from <paramref name="configure"/>. The grain runtime applies the schema migrations when it starts.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets <see cref="PostgresGrainStorageOptions.ConnectionString"/> (required) and optionally
+    /// <see cref="PostgresGrainStorageOptions.MigrationTimeout"/>.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is null.</exception>
+    public static IServiceCollection UsePostgresGrainStorage(this IServiceCollection services, Action<PostgresGrainStorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<PostgresGrainStorageOptions>().Configure(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.RemoveAll<IGrainStorage>();
+        services.AddSingleton<IGrainStorage>(static provider => new PostgresGrainStorage(
+            provider.GetRequiredService<IOptions<PostgresGrainStorageOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<ILoggerFactory>()?.CreateLogger<PostgresGrainStorage>()));
+        return services;
+    }
+
     /// <summary>Makes <see cref="InMemoryGrainStorage"/> the grain storage (nothing survives the process), replacing
     /// any other provider. Meant for tests.</summary>
     /// <param name="services">The service collection.</param>

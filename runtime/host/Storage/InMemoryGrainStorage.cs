@@ -53,7 +53,7 @@ public sealed class InMemoryGrainStorage : IGrainStorage
             var stored = _records.GetValueOrDefault(id)?.Etag;
             if (!string.Equals(stored, expectedEtag, StringComparison.Ordinal))
             {
-                throw Conflict("write", id, stored, expectedEtag);
+                throw GrainStorageConflict.Create("write", grainType, stateName, grainKey, stored, expectedEtag);
             }
 
             var etag = Guid.NewGuid().ToString("N");
@@ -75,7 +75,7 @@ public sealed class InMemoryGrainStorage : IGrainStorage
             var stored = _records.GetValueOrDefault(id)?.Etag;
             if (!string.Equals(stored, expectedEtag, StringComparison.Ordinal))
             {
-                throw Conflict("clear", id, stored, expectedEtag);
+                throw GrainStorageConflict.Create("clear", grainType, stateName, grainKey, stored, expectedEtag);
             }
 
             _records.Remove(id);
@@ -107,13 +107,4 @@ public sealed class InMemoryGrainStorage : IGrainStorage
 
         await Task.CompletedTask.ConfigureAwait(false);
     }
-
-    private static InconsistentStateException Conflict(
-        string operation, (string GrainType, string StateName, string GrainKey) id, string? storedEtag, string? expectedEtag)
-        => new(
-            $"The {operation} of state '{id.StateName}' of grain {id.GrainType}/{id.GrainKey} conflicted: storage holds " +
-            $"{(storedEtag is null ? "no record" : $"ETag {storedEtag}")}, the {operation} was based on " +
-            $"{(expectedEtag is null ? "no record" : $"ETag {expectedEtag}")}.",
-            storedEtag,
-            expectedEtag);
 }

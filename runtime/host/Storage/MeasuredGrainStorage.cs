@@ -24,6 +24,7 @@ internal sealed class MeasuredGrainStorage : IGrainStorage, IDisposable
         _provider = new("storage.provider", inner switch
         {
             SqliteGrainStorage => "sqlite",
+            PostgresGrainStorage => "postgres",
             InMemoryGrainStorage => "in_memory",
             _ => inner.GetType().Name,
         });

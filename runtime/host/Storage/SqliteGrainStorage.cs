@@ -163,7 +163,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, IDisposable
             if (rows == 0)
             {
                 var stored = await ReadEtagAsync(connection, grainType, stateName, grainKey, cancellationToken).ConfigureAwait(false);
-                throw Conflict("write", grainType, stateName, grainKey, stored, expectedEtag);
+                throw GrainStorageConflict.Create("write", grainType, stateName, grainKey, stored, expectedEtag);
             }
 
             return newEtag;
@@ -188,7 +188,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, IDisposable
                 var existing = await ReadEtagAsync(connection, grainType, stateName, grainKey, cancellationToken).ConfigureAwait(false);
                 if (existing is not null)
                 {
-                    throw Conflict("clear", grainType, stateName, grainKey, existing, null);
+                    throw GrainStorageConflict.Create("clear", grainType, stateName, grainKey, existing, null);
                 }
 
                 return;
@@ -207,7 +207,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, IDisposable
             if (rows == 0)
             {
                 var stored = await ReadEtagAsync(connection, grainType, stateName, grainKey, cancellationToken).ConfigureAwait(false);
-                throw Conflict("clear", grainType, stateName, grainKey, stored, expectedEtag);
+                throw GrainStorageConflict.Create("clear", grainType, stateName, grainKey, stored, expectedEtag);
             }
         }
         catch (SqliteException exception)
@@ -255,26 +255,6 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, IDisposable
         _initializationLock.Dispose();
     }
 
-    /// <summary>The smallest string greater than every string starting with <paramref name="prefix"/> in code point
-    /// order, or <see langword="null"/> when there is none that is cheap to express.</summary>
-    internal static string? PrefixUpperBound(string prefix)
-    {
-        if (prefix.Length == 0)
-        {
-            return null;
-        }
-
-        var last = prefix[^1];
-        if (char.IsSurrogate(last) || last == char.MaxValue)
-        {
-            return null;
-        }
-
-        // U+D800..U+DFFF are not code points on their own; the next scalar after U+D7FF is U+E000.
-        var next = last == '\uD7FF' ? '\uE000' : (char)(last + 1);
-        return string.Concat(prefix.AsSpan(0, prefix.Length - 1), new ReadOnlySpan<char>(in next));
-    }
-
     private static void ValidateIdentity(string grainType, string stateName, string grainKey)
     {
         ArgumentException.ThrowIfNullOrEmpty(grainType);
@@ -288,15 +268,6 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, IDisposable
         command.Parameters.AddWithValue("$state", stateName);
         command.Parameters.AddWithValue("$key", grainKey);
     }
-
-    private static InconsistentStateException Conflict(
-        string operation, string grainType, string stateName, string grainKey, string? storedEtag, string? expectedEtag)
-        => new(
-            $"The {operation} of state '{stateName}' of grain {grainType}/{grainKey} conflicted: storage holds " +
-            $"{(storedEtag is null ? "no record" : $"ETag {storedEtag}")}, the {operation} was based on " +
-            $"{(expectedEtag is null ? "no record" : $"ETag {expectedEtag}")}.",
-            storedEtag,
-            expectedEtag);
 
     private static async Task<string?> ReadEtagAsync(
         SqliteConnection connection, string grainType, string stateName, string grainKey, CancellationToken cancellationToken)
@@ -337,7 +308,7 @@ public sealed partial class SqliteGrainStorage : IGrainStorage, IDisposable
         {
             connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
             command = connection.CreateCommand();
-            var upperBound = PrefixUpperBound(keyPrefix);
+            var upperBound = GrainKeyPrefix.UpperBound(keyPrefix);
 
             // A key range, not LIKE: it uses the primary-key index and needs no escaping of '%' or '_'.
             command.CommandText = upperBound is null
