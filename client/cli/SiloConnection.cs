@@ -84,10 +84,14 @@ internal static class SiloConnection
         }
     }
 
-    /// <summary>Starts a silo with the settings of an <c>--embedder</c> spec (null: the default embedder).</summary>
+    /// <summary>Starts a silo with the settings of an <c>--embedder</c> spec (null: the default embedder), on the
+    /// PostgreSQL database of <paramref name="postgresConnectionString"/> when given (else SQLite in
+    /// <paramref name="dataDirectory"/>).</summary>
     /// <exception cref="CliUsageException">The embedder could not be created (missing files, unreachable endpoint).</exception>
+    /// <exception cref="MemOS.Runtime.Storage.GrainStorageException">The database could not be opened or migrated.</exception>
     public static async Task<EmbeddedSilo> StartAsync(
-        string dataDirectory, int port, string? embedderSpec, LogLevel minimumLogLevel, CancellationToken cancellationToken)
+        string dataDirectory, int port, string? embedderSpec, LogLevel minimumLogLevel, CancellationToken cancellationToken,
+        string? postgresConnectionString = null)
     {
         try
         {
@@ -96,6 +100,11 @@ internal static class SiloConnection
                 if (embedderSpec is not null)
                 {
                     builder.Configuration.AddInMemoryCollection(EmbedderOptions.ParseSpec(embedderSpec));
+                }
+
+                if (postgresConnectionString is not null)
+                {
+                    builder.Configuration[$"ConnectionStrings:{SiloOptions.ConnectionStringName}"] = postgresConnectionString;
                 }
             }, minimumLogLevel, cancellationToken);
         }

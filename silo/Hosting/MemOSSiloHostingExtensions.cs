@@ -15,8 +15,10 @@ namespace MemOS.Silo.Hosting;
 /// <summary>Builder extensions that assemble a silo: grain runtime, storage, grains, REST API.</summary>
 public static class MemOSSiloHostingExtensions
 {
-    /// <summary>Registers everything a silo runs: the grain runtime on embedded SQLite (in
-    /// <see cref="SiloOptions.DataDirectory"/>), the MemOS grains, JSON, problem details and OpenAPI.</summary>
+    /// <summary>Registers everything a silo runs: the grain runtime with its storage, the MemOS grains, JSON, problem
+    /// details and OpenAPI. Grain state lives in PostgreSQL when the connection string
+    /// <c>ConnectionStrings:MemOS</c> (<see cref="SiloOptions.ConnectionStringName"/>) is set, otherwise in embedded
+    /// SQLite in <see cref="SiloOptions.DataDirectory"/>.</summary>
     /// <param name="builder">The web application builder.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="OptionsValidationException">The <c>MemOS:Silo</c> settings are invalid.</exception>
@@ -38,10 +40,19 @@ public static class MemOSSiloHostingExtensions
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddOpenApi();
 
-        var dataDirectory = Path.GetFullPath(siloOptions.DataDirectory);
-        Directory.CreateDirectory(dataDirectory);
         services.AddMemOSGrainRuntime(runtime => runtime.IdleTimeout = siloOptions.GrainIdleTimeout);
-        services.UseSqliteGrainStorage($"Data Source={Path.Combine(dataDirectory, "memos.db")}");
+        var postgres = builder.Configuration.GetConnectionString(SiloOptions.ConnectionStringName);
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            services.UsePostgresGrainStorage(postgres);
+        }
+        else
+        {
+            var dataDirectory = Path.GetFullPath(siloOptions.DataDirectory);
+            Directory.CreateDirectory(dataDirectory);
+            services.UseSqliteGrainStorage($"Data Source={Path.Combine(dataDirectory, "memos.db")}");
+        }
+
         services.AddGrainsFromAssembly(typeof(MemCubeGrain).Assembly);
         services.AddMemOSGrainServices();
         services.AddOptions<MemSchedulerOptions>().BindConfiguration(MemSchedulerOptions.SectionName);

@@ -6,8 +6,16 @@ public sealed class SiloOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "MemOS:Silo";
 
-    /// <summary>The folder holding the embedded SQLite database (<c>memos.db</c>); created if missing.
-    /// Default: <c>memos-data</c> under the current directory.</summary>
+    /// <summary>The name of the connection string (<c>ConnectionStrings:MemOS</c>, or the environment variable
+    /// <c>ConnectionStrings__MemOS</c>) of the PostgreSQL database holding grain state, an Npgsql connection string
+    /// such as <c>Host=db;Port=5432;Database=memos;Username=memos;Password=...</c>. When it is set, the silo stores
+    /// grain state there (the schema is created or migrated at start) and <see cref="DataDirectory"/> is not used;
+    /// when it is absent, the silo uses embedded SQLite.</summary>
+    public const string ConnectionStringName = "MemOS";
+
+    /// <summary>The folder holding the embedded SQLite database (<c>memos.db</c>); created if missing. Unused when the
+    /// <see cref="ConnectionStringName"/> connection string is set. Default: <c>memos-data</c> under the current
+    /// directory.</summary>
     public string DataDirectory { get; set; } = "memos-data";
 
     /// <summary>The largest request body accepted, in bytes; larger ones get 413. Default: 4 MiB.</summary>

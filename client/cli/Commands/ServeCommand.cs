@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using System.CommandLine;
 using MemOS.Silo.Hosting;
+using Npgsql;
 using Spectre.Console;
 
 namespace MemOS.Cli.Commands;
@@ -23,16 +24,37 @@ internal static class ServeCommand
             Description = "Folder of the embedded SQLite database.",
             DefaultValueFactory = _ => "memos-data",
         };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "Keep grain state in this PostgreSQL database instead of SQLite in --data-dir: an Npgsql connection string, " +
+                          "e.g. \"Host=127.0.0.1;Port=5432;Database=memos;Username=memos;Password=...\" (the database must exist; " +
+                          "its MemOS tables are created or migrated at start). Default: ConnectionStrings__MemOS when set.",
+            Validators =
+            {
+                r =>
+                {
+                    if (r.GetValueOrDefault<string?>() is { } value && Describe(value) is null)
+                    {
+                        r.AddError("--postgres must be an Npgsql connection string such as \"Host=127.0.0.1;Port=5432;Database=memos;Username=memos\".");
+                    }
+                },
+            },
+        };
         var embedder = SiloConnection.CreateEmbedderOption();
-        var command = new Command("serve", "Start a silo (embedded SQLite storage) on 127.0.0.1 and serve the REST API.") { port, dataDir, embedder };
+        var command = new Command("serve", "Start a silo on 127.0.0.1 and serve the REST API; grain state in embedded SQLite, or in PostgreSQL with --postgres.")
+        {
+            port, dataDir, postgres, embedder,
+        };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(async () =>
         {
             var directory = Path.GetFullPath(result.GetValue(dataDir)!);
+            var connectionString = result.GetValue(postgres) ?? NonBlank(Environment.GetEnvironmentVariable($"ConnectionStrings__{SiloOptions.ConnectionStringName}"));
+            var storage = connectionString is null ? $"data: {directory}" : $"storage: PostgreSQL {Describe(connectionString)}";
             EmbeddedSilo silo;
             try
             {
                 silo = await SiloConnection.StartAsync(
-                    directory, result.GetValue(port), result.GetValue(embedder), LogLevel.Information, cancellationToken);
+                    directory, result.GetValue(port), result.GetValue(embedder), LogLevel.Information, cancellationToken, connectionString);
             }
             catch (IOException e)
             {
@@ -41,7 +63,7 @@ internal static class ServeCommand
 
             await using (silo)
             {
-                AnsiConsole.MarkupLine($"[green]silo listening[/] on {silo.BaseAddress} (data: {Markup.Escape(directory)}); Ctrl+C stops it.");
+                AnsiConsole.MarkupLine($"[green]silo listening[/] on {silo.BaseAddress} ({Markup.Escape(storage)}); Ctrl+C stops it.");
                 AnsiConsole.MarkupLine($"OpenAPI: {silo.BaseAddress}openapi/v1.json");
                 try
                 {
@@ -57,4 +79,21 @@ internal static class ServeCommand
         }));
         return command;
     }
+
+    /// <summary>Where a connection string points, without its secrets (<c>memos on 127.0.0.1:5432</c>), or null
+    /// when it does not parse.</summary>
+    private static string? Describe(string connectionString)
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return string.IsNullOrWhiteSpace(builder.Host) ? null : $"database {builder.Database ?? builder.Username ?? "(default)"} on {builder.Host}:{builder.Port}";
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
