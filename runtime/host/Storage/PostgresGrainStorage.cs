@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Data.Common;
 using MemOS.Runtime.Postgres;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,7 +27,7 @@ namespace MemOS.Runtime.Storage;
 /// <see cref="GrainStorageException.IsTransient"/> set when retrying may succeed (connection refused or dropped,
 /// server starting or shutting down, too many connections, serialization failure, deadlock).</para>
 /// </remarks>
-public sealed partial class PostgresGrainStorage : IGrainStorage, IAsyncDisposable, IDisposable
+public sealed partial class PostgresGrainStorage : IGrainStorage, IAsyncDisposable, IDisposable, ISqlGrainStorageDialect
 {
     private const string ApplicationName = "memos";
 
@@ -36,8 +36,7 @@ public sealed partial class PostgresGrainStorage : IGrainStorage, IAsyncDisposab
     private readonly TimeSpan _migrationTimeout;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _initializationLock = new(1, 1);
-    private volatile bool _initialized;
+    private readonly SqlGrainStateTable _table;
 
     /// <summary>Creates the provider and its connection pool; nothing is opened until first use or
     /// <see cref="InitializeAsync"/>.</summary>
@@ -97,6 +96,7 @@ public sealed partial class PostgresGrainStorage : IGrainStorage, IAsyncDisposab
         _migrationTimeout = value.MigrationTimeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _table = new SqlGrainStateTable(this, _timeProvider);
     }
 
     /// <summary>The schema version this build writes and migrates to.</summary>
@@ -107,168 +107,30 @@ public sealed partial class PostgresGrainStorage : IGrainStorage, IAsyncDisposab
     /// starting together on one database migrate it once. A failed initialization is retried by the next call.</remarks>
     /// <exception cref="GrainStorageException">The server could not be reached (transient), a migration failed, or the
     /// database has a schema version newer than <see cref="LatestSchemaVersion"/> (not transient).</exception>
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _initializationLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_initialized)
-            {
-                return;
-            }
-
-            var found = await PostgresSchema.MigrateAsync(
-                _dataSource, _migrations, _timeProvider, _logger, _migrationTimeout, cancellationToken).ConfigureAwait(false);
-            var latest = _migrations.Count == 0 ? 0 : _migrations[^1].Version;
-            if (found > latest)
-            {
-                throw new GrainStorageException(
-                    $"The PostgreSQL database {Database} has MemOS schema version {found}, newer than the {latest} this build " +
-                    "supports; upgrade MemOS or point it at another database.",
-                    innerException: null,
-                    isTransient: false);
-            }
-
-            _initialized = true;
-        }
-        catch (NpgsqlException exception)
-        {
-            throw Wrap(exception, "initialize", string.Empty, string.Empty, string.Empty);
-        }
-        finally
-        {
-            _initializationLock.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => _table.InitializeAsync(cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">An identity part is null, empty or contains U+0000.</exception>
-    public async Task<GrainStorageRecord?> ReadAsync(
+    public Task<GrainStorageRecord?> ReadAsync(
         string grainType, string stateName, string grainKey, CancellationToken cancellationToken = default)
-    {
-        ValidateIdentity(grainType, stateName, grainKey);
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var command = _dataSource.CreateCommand(
-                "SELECT payload, etag FROM memos_grain_state WHERE grain_type = @type AND state_name = @state AND grain_key = @key;");
-            AddIdentity(command, grainType, stateName, grainKey);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
-
-            return new GrainStorageRecord(grainKey, reader.GetFieldValue<byte[]>(0), reader.GetString(1));
-        }
-        catch (NpgsqlException exception)
-        {
-            throw Wrap(exception, "read", grainType, stateName, grainKey);
-        }
-    }
+        => _table.ReadAsync(grainType, stateName, grainKey, cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">An identity part is null, empty or contains U+0000.</exception>
-    public async Task<string> WriteAsync(
+    public Task<string> WriteAsync(
         string grainType,
         string stateName,
         string grainKey,
         ReadOnlyMemory<byte> payload,
         string? expectedEtag,
         CancellationToken cancellationToken = default)
-    {
-        ValidateIdentity(grainType, stateName, grainKey);
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        var newEtag = Guid.NewGuid().ToString("N");
-        try
-        {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            int rows;
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText = expectedEtag is null
-                    ? """
-                      INSERT INTO memos_grain_state (grain_type, state_name, grain_key, payload, etag, updated_at)
-                      VALUES (@type, @state, @key, @payload, @etag, @updated)
-                      ON CONFLICT (grain_type, state_name, grain_key) DO NOTHING;
-                      """
-                    : """
-                      UPDATE memos_grain_state SET payload = @payload, etag = @etag, updated_at = @updated
-                      WHERE grain_type = @type AND state_name = @state AND grain_key = @key AND etag = @expected;
-                      """;
-                AddIdentity(command, grainType, stateName, grainKey);
-                command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("payload", NpgsqlDbType.Bytea) { TypedValue = payload });
-                command.Parameters.Add(Text("etag", newEtag));
-                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("updated", NpgsqlDbType.TimestampTz) { TypedValue = _timeProvider.GetUtcNow() });
-                if (expectedEtag is not null)
-                {
-                    command.Parameters.Add(Text("expected", expectedEtag));
-                }
-
-                rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (rows == 0)
-            {
-                var stored = await ReadEtagAsync(connection, grainType, stateName, grainKey, cancellationToken).ConfigureAwait(false);
-                throw GrainStorageConflict.Create("write", grainType, stateName, grainKey, stored, expectedEtag);
-            }
-
-            return newEtag;
-        }
-        catch (NpgsqlException exception)
-        {
-            throw Wrap(exception, "write", grainType, stateName, grainKey);
-        }
-    }
+        => _table.WriteAsync(grainType, stateName, grainKey, payload, expectedEtag, cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">An identity part is null, empty or contains U+0000.</exception>
-    public async Task ClearAsync(
+    public Task ClearAsync(
         string grainType, string stateName, string grainKey, string? expectedEtag, CancellationToken cancellationToken = default)
-    {
-        ValidateIdentity(grainType, stateName, grainKey);
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            if (expectedEtag is null)
-            {
-                var existing = await ReadEtagAsync(connection, grainType, stateName, grainKey, cancellationToken).ConfigureAwait(false);
-                if (existing is not null)
-                {
-                    throw GrainStorageConflict.Create("clear", grainType, stateName, grainKey, existing, null);
-                }
-
-                return;
-            }
-
-            int rows;
-            await using (var command = connection.CreateCommand())
-            {
-                command.CommandText =
-                    "DELETE FROM memos_grain_state WHERE grain_type = @type AND state_name = @state AND grain_key = @key AND etag = @expected;";
-                AddIdentity(command, grainType, stateName, grainKey);
-                command.Parameters.Add(Text("expected", expectedEtag));
-                rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (rows == 0)
-            {
-                var stored = await ReadEtagAsync(connection, grainType, stateName, grainKey, cancellationToken).ConfigureAwait(false);
-                throw GrainStorageConflict.Create("clear", grainType, stateName, grainKey, stored, expectedEtag);
-            }
-        }
-        catch (NpgsqlException exception)
-        {
-            throw Wrap(exception, "clear", grainType, stateName, grainKey);
-        }
-    }
+        => _table.ClearAsync(grainType, stateName, grainKey, expectedEtag, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>Rows stream from the server as they are enumerated; the scan holds one pooled connection until the
@@ -276,36 +138,15 @@ public sealed partial class PostgresGrainStorage : IGrainStorage, IAsyncDisposab
     /// <exception cref="ArgumentException"><paramref name="grainType"/> or <paramref name="stateName"/> is null,
     /// empty or contains U+0000.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="keyPrefix"/> is null.</exception>
-    public async IAsyncEnumerable<GrainStorageRecord> ScanAsync(
-        string grainType, string stateName, string keyPrefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ValidatePart(grainType, nameof(grainType));
-        ValidatePart(stateName, nameof(stateName));
-        ArgumentNullException.ThrowIfNull(keyPrefix);
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        if (keyPrefix.Contains('\0', StringComparison.Ordinal))
-        {
-            // No stored key can contain U+0000, so none can start with this prefix.
-            yield break;
-        }
-
-        // C# forbids yield inside try/catch, so the statements that can fail are wrapped in helpers.
-        var (command, reader) = await OpenScanAsync(grainType, stateName, keyPrefix, cancellationToken).ConfigureAwait(false);
-        await using (command.ConfigureAwait(false))
-        await using (reader.ConfigureAwait(false))
-        {
-            while (await ReadNextAsync(reader, grainType, stateName, keyPrefix, cancellationToken).ConfigureAwait(false))
-            {
-                yield return new GrainStorageRecord(reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2));
-            }
-        }
-    }
+    public IAsyncEnumerable<GrainStorageRecord> ScanAsync(
+        string grainType, string stateName, string keyPrefix, CancellationToken cancellationToken = default)
+        => _table.ScanAsync(grainType, stateName, keyPrefix, cancellationToken);
 
     /// <summary>Closes the connection pool.</summary>
     public void Dispose()
     {
         _dataSource.Dispose();
-        _initializationLock.Dispose();
+        _table.Dispose();
     }
 
     /// <summary>Closes the connection pool.</summary>
@@ -313,105 +154,45 @@ public sealed partial class PostgresGrainStorage : IGrainStorage, IAsyncDisposab
     public async ValueTask DisposeAsync()
     {
         await _dataSource.DisposeAsync().ConfigureAwait(false);
-        _initializationLock.Dispose();
+        _table.Dispose();
     }
+
+    string ISqlGrainStorageDialect.Table => "memos_grain_state";
+
+    // Without it, a scan whose prefix has no upper bound would stream every later key of the state from the server.
+    string ISqlGrainStorageDialect.OpenEndedPrefixFilter => "AND starts_with(grain_key, @low)";
+
+    bool ISqlGrainStorageDialect.TextAllowsNul => false;
 
     private string Database => new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Database ?? "(default)";
 
-    private static void ValidateIdentity(string grainType, string stateName, string grainKey)
-    {
-        ValidatePart(grainType, nameof(grainType));
-        ValidatePart(stateName, nameof(stateName));
-        ValidatePart(grainKey, nameof(grainKey));
-    }
+    async Task<DbConnection> ISqlGrainStorageDialect.OpenConnectionAsync(CancellationToken cancellationToken)
+        => await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    private static void ValidatePart(string value, string parameterName)
+    async Task ISqlGrainStorageDialect.MigrateAsync(CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(value, parameterName);
-        if (value.Contains('\0', StringComparison.Ordinal))
+        var found = await PostgresSchema.MigrateAsync(
+            _dataSource, _migrations, _timeProvider, _logger, _migrationTimeout, cancellationToken).ConfigureAwait(false);
+        var latest = _migrations.Count == 0 ? 0 : _migrations[^1].Version;
+        if (found > latest)
         {
-            throw new ArgumentException("PostgreSQL text cannot hold U+0000.", parameterName);
+            throw new GrainStorageException(
+                $"The PostgreSQL database {Database} has MemOS schema version {found}, newer than the {latest} this build " +
+                "supports; upgrade MemOS or point it at another database.",
+                innerException: null,
+                isTransient: false);
         }
     }
 
-    private static NpgsqlParameter<string> Text(string name, string value) => new(name, NpgsqlDbType.Text) { TypedValue = value };
+    DbParameter ISqlGrainStorageDialect.CreatePayloadParameter(string name, ReadOnlyMemory<byte> payload)
+        => new NpgsqlParameter<ReadOnlyMemory<byte>>(name, NpgsqlDbType.Bytea) { TypedValue = payload };
 
-    private static void AddIdentity(NpgsqlCommand command, string grainType, string stateName, string grainKey)
+    DbParameter ISqlGrainStorageDialect.CreateTimestampParameter(string name, DateTimeOffset value)
+        => new NpgsqlParameter<DateTimeOffset>(name, NpgsqlDbType.TimestampTz) { TypedValue = value };
+
+    GrainStorageException ISqlGrainStorageDialect.Wrap(DbException exception, string operation, string grainType, string stateName, string grainKey)
     {
-        command.Parameters.Add(Text("type", grainType));
-        command.Parameters.Add(Text("state", stateName));
-        command.Parameters.Add(Text("key", grainKey));
-    }
-
-    private static async Task<string?> ReadEtagAsync(
-        NpgsqlConnection connection, string grainType, string stateName, string grainKey, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText =
-            "SELECT etag FROM memos_grain_state WHERE grain_type = @type AND state_name = @state AND grain_key = @key;";
-        AddIdentity(command, grainType, stateName, grainKey);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-    }
-
-    private async Task<(NpgsqlCommand Command, NpgsqlDataReader Reader)> OpenScanAsync(
-        string grainType, string stateName, string keyPrefix, CancellationToken cancellationToken)
-    {
-        var upperBound = GrainKeyPrefix.UpperBound(keyPrefix);
-
-        // The range bounds the primary-key index scan; starts_with keeps the result exact where there is no upper bound
-        // (an empty prefix, or one ending in U+FFFF or a surrogate).
-        var command = _dataSource.CreateCommand(upperBound is null
-            ? """
-              SELECT grain_key, payload, etag FROM memos_grain_state
-              WHERE grain_type = @type AND state_name = @state AND grain_key >= @low AND starts_with(grain_key, @low)
-              ORDER BY grain_key;
-              """
-            : """
-              SELECT grain_key, payload, etag FROM memos_grain_state
-              WHERE grain_type = @type AND state_name = @state AND grain_key >= @low AND grain_key < @high
-              ORDER BY grain_key;
-              """);
-        try
-        {
-            command.Parameters.Add(Text("type", grainType));
-            command.Parameters.Add(Text("state", stateName));
-            command.Parameters.Add(Text("low", keyPrefix));
-            if (upperBound is not null)
-            {
-                command.Parameters.Add(Text("high", upperBound));
-            }
-
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return (command, reader);
-        }
-        catch (Exception exception)
-        {
-            await command.DisposeAsync().ConfigureAwait(false);
-            if (exception is NpgsqlException npgsqlException)
-            {
-                throw Wrap(npgsqlException, "scan", grainType, stateName, keyPrefix);
-            }
-
-            throw;
-        }
-    }
-
-    private async Task<bool> ReadNextAsync(
-        NpgsqlDataReader reader, string grainType, string stateName, string keyPrefix, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException exception)
-        {
-            throw Wrap(exception, "scan", grainType, stateName, keyPrefix);
-        }
-    }
-
-    private GrainStorageException Wrap(NpgsqlException exception, string operation, string grainType, string stateName, string grainKey)
-    {
-        var transient = PostgresErrors.IsTransient(exception);
+        var transient = exception is NpgsqlException npgsql && PostgresErrors.IsTransient(npgsql);
         var sqlState = exception.SqlState ?? "none";
         if (transient)
         {
@@ -423,10 +204,7 @@ public sealed partial class PostgresGrainStorage : IGrainStorage, IAsyncDisposab
         }
 
         var subject = operation == "initialize" ? $"database {Database}" : $"state '{stateName}' of grain {grainType}/{grainKey}";
-        return new GrainStorageException(
-            $"PostgreSQL grain storage failed to {operation} {subject}: {exception.Message}",
-            exception,
-            transient);
+        return new GrainStorageException($"PostgreSQL grain storage failed to {operation} {subject}: {exception.Message}", exception, transient);
     }
 
     [LoggerMessage(EventId = 1120, Level = LogLevel.Error,
