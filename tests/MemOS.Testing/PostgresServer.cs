@@ -17,8 +17,8 @@ namespace MemOS.Testing;
 /// that instead.</para>
 /// <para>initdb refuses to run as root, so as root the server runs as the <c>postgres</c> OS user (through
 /// <c>runuser</c>). pg_ctl detaches the server, so it would outlive a test process that is killed; a watchdog started
-/// with it (<c>setsid</c>, out of the test process's tree) stops the server and deletes its folder within a second of
-/// the owning process going away, however it went.</para>
+/// with it (<c>setsid</c>, out of the test process's tree) stops the server and deletes its folder within a second or
+/// two of the owning process going away, however it went (killed included).</para>
 /// <para>When no server can be started (no binaries, root without a <c>postgres</c> user...),
 /// <see cref="PostgresUnavailableException"/> says why; tests turn that into a skip with the reason.</para>
 /// </remarks>
@@ -86,6 +86,9 @@ public sealed class PostgresServer : IAsyncDisposable
             }
 
             var server = new PostgresServer(string.Empty, 0, binDirectory, directory, runAsPostgresUser);
+
+            // Before anything runs: pg_ctl and initdb, children of this process, outlive it if it is killed midway.
+            server.StartWatchdog();
             await server.RunToolAsync("initdb",
                 ["-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"]);
 
@@ -97,7 +100,6 @@ public sealed class PostgresServer : IAsyncDisposable
                 {
                     var started = new PostgresServer(AdminConnection(port), port, binDirectory, directory, runAsPostgresUser);
                     await started.StartServerAsync();
-                    started.StartWatchdog();
                     return started;
                 }
                 catch (PostgresUnavailableException) when (attempt < 3)
@@ -288,9 +290,22 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private void StartWatchdog()
     {
+        // The owner is alive while /proc/<pid>/stat exists, is not a zombie (kill -0 succeeds on one, and a killed
+        // process whose parent is gone may stay one where PID 1 does not reap) and has the start time read now (so a
+        // reused pid does not count). Field 22 of stat is the start time; fields are counted after the ") " that ends
+        // the command name, which may itself hold spaces. The pause after lets a pg_ctl start the owner left running
+        // finish, so that the stop finds the server.
+        var stat = File.ReadAllText("/proc/self/stat");
+        var startTime = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
         var stop = Command(Path.Combine(_binDirectory!, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "stop"]);
-        var script = $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; " +
-                     $"{string.Join(' ', stop.Select(Quote))}; rm -rf {Quote(_directory!)}";
+        var script = $$"""
+            exec </dev/null >/dev/null 2>&1
+            alive() { s=$(cat /proc/{{Environment.ProcessId}}/stat) || return 1; s=${s##*) }; set -- $s; [ "$1" != Z ] && [ "${20}" = "{{startTime}}" ]; }
+            while alive; do sleep 1; done
+            sleep 2
+            {{string.Join(' ', stop.Select(Quote))}}
+            rm -rf {{Quote(_directory!)}}
+            """;
         using var watchdog = Process.Start(new ProcessStartInfo("setsid", ["-f", "sh", "-c", script])
         {
             RedirectStandardInput = true,
