@@ -13,6 +13,12 @@ public static class MemCubeKeys
     /// <summary>The tenant every request belongs to until authentication and tenancy land.</summary>
     public const string DefaultTenant = "default";
 
+    /// <summary>The grain type name of the MemScheduler grains (what placement hashes with <see cref="Scheduler"/>).</summary>
+    public const string SchedulerGrainType = "memscheduler";
+
+    /// <summary>The grain type name of the MemCube grains (what placement hashes with <see cref="Cube"/>).</summary>
+    public const string CubeGrainType = "memcube";
+
     /// <summary>The longest name or id, in characters.</summary>
     public const int MaxNameLength = 64;
 

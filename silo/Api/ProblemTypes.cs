@@ -42,6 +42,9 @@ public static class ProblemTypes
     /// <summary>The embedder (a model or a remote embeddings endpoint) failed in a way retrying will not fix (502).</summary>
     public const string EmbedderFailed = "urn:memos:problem:embedder-failed";
 
+    /// <summary>An internal cluster route was called without the cluster secret (401).</summary>
+    public const string Unauthorized = "urn:memos:problem:unauthorized";
+
     /// <summary>A transient failure; retry later (503).</summary>
     public const string Unavailable = "urn:memos:problem:unavailable";
 
