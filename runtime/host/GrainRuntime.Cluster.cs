@@ -14,8 +14,8 @@ namespace MemOS.Runtime;
 /// <para>A silo that receives a forwarded call routes it again by its own view, so a call that reached a silo that
 /// is stopping, or whose view is older, moves on; after <see cref="MaxForwardHops"/> forwards the receiver runs it
 /// wherever it landed, so that silos whose views disagree never pass a call around for ever. A silo that is shutting
-/// down keeps its share while it deactivates its grains but creates no activation: calls for grains it holds none
-/// of go to their owner among the active silos.</para>
+/// down keeps its share while it deactivates its grains but creates no activation (unless no other silo is active):
+/// calls for grains it holds none of go to their owner among the active silos.</para>
 /// <para>When a new view gives grains to another silo, the activations here are deactivated
 /// (<see cref="DeactivationReason.PlacementChanged"/>), their state written; calls that arrive meanwhile wait for the
 /// deactivation and then go to the new owner. Views of different silos can disagree for up to a heartbeat interval,
@@ -137,8 +137,9 @@ public sealed partial class GrainRuntime
             }
 
             // Stopping: what this silo holds it keeps until deactivated, but new activations belong to the next owner.
-            return view.ActiveOwnerOf(id.GrainType, id.GrainKey)
-                ?? throw new ClusterUnavailableException($"No active silo can take grain {id}: this silo is shutting down and no other is active.");
+            // The last silo of a cluster has nobody to hand over to: it activates here, and shutdown deactivates it
+            // again (a grain that calls another while it deactivates).
+            return view.ActiveOwnerOf(id.GrainType, id.GrainKey);
         }
 
         if (hops >= MaxForwardHops && local == SiloStatus.Active)

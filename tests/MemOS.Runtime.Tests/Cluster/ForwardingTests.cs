@@ -198,6 +198,29 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task ShuttingDown_TheLastSilo_StillActivatesLocally()
+    {
+        // A grain deactivating on the last silo may call another (a flush): nobody else can take it.
+        await using var cluster = await InMemoryCluster.StartAsync(1);
+        cluster.SetViews(new Dictionary<string, SiloStatus> { [cluster.SiloIds[0]] = SiloStatus.ShuttingDown });
+
+        Assert.Equal(1, await cluster.Runtime(0).GetGrain<ICounterGrain>("last").AddAsync(1));
+        Assert.Equal(1, cluster.ActivationCount(0));
+        Assert.Empty(cluster.Sent);
+    }
+
+    [Fact]
+    public async Task Call_NoSiloOwnsGrains_FailsTransiently()
+    {
+        await using var cluster = await InMemoryCluster.StartAsync(1);
+        cluster.SetViews(new Dictionary<string, SiloStatus> { [cluster.SiloIds[0]] = SiloStatus.Joining });
+
+        var error = await Assert.ThrowsAsync<ClusterUnavailableException>(() => cluster.Runtime(0).GetGrain<ICounterGrain>("early").AddAsync(1));
+        Assert.True(error.IsTransient);
+        Assert.Equal(0, cluster.ActivationCount(0));
+    }
+
+    [Fact]
     public async Task ForwardedCall_ToAStoppedRuntime_IsRefusedUnrun()
     {
         await using var cluster = await InMemoryCluster.StartAsync(2);
