@@ -1,4 +1,5 @@
 using MemOS.Grains;
+using MemOS.Grains.Activation;
 using MemOS.Grains.Interfaces.Serialization;
 using MemOS.Grains.Memories;
 using MemOS.Grains.Reader;
@@ -16,7 +17,8 @@ namespace MemOS.Silo.Hosting;
 public static class MemOSSiloHostingExtensions
 {
     /// <summary>Registers everything a silo runs: the grain runtime on embedded SQLite (in
-    /// <see cref="SiloOptions.DataDirectory"/>), the MemOS grains, JSON, problem details and OpenAPI.</summary>
+    /// <see cref="SiloOptions.DataDirectory"/>), the MemOS grains, the embedder, the generation model (when
+    /// <c>MemOS:Inference:ModelPath</c> names one), JSON, problem details and OpenAPI.</summary>
     /// <param name="builder">The web application builder.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="OptionsValidationException">The <c>MemOS:Silo</c> settings are invalid.</exception>
@@ -46,7 +48,9 @@ public static class MemOSSiloHostingExtensions
         services.AddMemOSGrainServices();
         services.AddOptions<MemSchedulerOptions>().BindConfiguration(MemSchedulerOptions.SectionName);
         services.AddOptions<MemReaderOptions>().BindConfiguration(MemReaderOptions.SectionName);
+        services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.SectionName);
         services.UseConfiguredEmbedder();
+        services.UseConfiguredGenerationModel(dataDirectory);
         builder.AddMemOSTelemetry();
         return builder;
     }
@@ -64,6 +68,8 @@ public static class MemOSSiloHostingExtensions
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("healthy"))).WithTags("health");
         app.MapMemOSTelemetry();
         app.MapMemoryEndpoints();
+        app.MapActivationEndpoints();
+        app.MapChatEndpoints();
         app.MapEmbeddingEndpoints();
         app.MapOperationsEndpoints();
         app.MapDashboard();
