@@ -84,10 +84,13 @@ internal static class SiloConnection
         }
     }
 
-    /// <summary>Starts a silo with the settings of an <c>--embedder</c> spec (null: the default embedder).</summary>
-    /// <exception cref="CliUsageException">The embedder could not be created (missing files, unreachable endpoint).</exception>
+    /// <summary>Starts a silo with the settings of an <c>--embedder</c> spec (null: the default embedder) and, when given,
+    /// a generation model (<c>MemOS:Inference:ModelPath</c>) for chat and activation memory.</summary>
+    /// <exception cref="CliUsageException">The embedder or the generation model could not be loaded (missing files or
+    /// libraries, unreachable endpoint, a bad setting).</exception>
     public static async Task<EmbeddedSilo> StartAsync(
-        string dataDirectory, int port, string? embedderSpec, LogLevel minimumLogLevel, CancellationToken cancellationToken)
+        string dataDirectory, int port, string? embedderSpec, LogLevel minimumLogLevel, CancellationToken cancellationToken,
+        string? modelPath = null)
     {
         try
         {
@@ -97,11 +100,20 @@ internal static class SiloConnection
                 {
                     builder.Configuration.AddInMemoryCollection(EmbedderOptions.ParseSpec(embedderSpec));
                 }
+
+                if (modelPath is not null)
+                {
+                    builder.Configuration[$"{InferenceOptions.SectionName}:{nameof(InferenceOptions.ModelPath)}"] = Path.GetFullPath(modelPath);
+                }
             }, minimumLogLevel, cancellationToken);
         }
         catch (Exception e) when (e is EmbeddingException or OptionsValidationException)
         {
-            throw new CliUsageException($"The embedder could not start: {e.Message}");
+            throw new CliUsageException($"The silo could not start: {e.Message}");
+        }
+        catch (Inference.Llama.LlamaException e)
+        {
+            throw new CliUsageException($"The generation model could not be loaded: {e.Message}");
         }
     }
 

@@ -24,15 +24,25 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "memos-data",
         };
         var embedder = SiloConnection.CreateEmbedderOption();
-        var command = new Command("serve", "Start a silo (embedded SQLite storage) on 127.0.0.1 and serve the REST API.") { port, dataDir, embedder };
+        var model = new Option<FileInfo?>("--model")
+        {
+            Description = "A GGUF generation model for /v1/chat and activation memory (MemOS:Inference:ModelPath); without it chat answers 503.",
+        };
+        var command = new Command("serve", "Start a silo (embedded SQLite storage) on 127.0.0.1 and serve the REST API.") { port, dataDir, embedder, model };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(async () =>
         {
             var directory = Path.GetFullPath(result.GetValue(dataDir)!);
             EmbeddedSilo silo;
             try
             {
+                if (result.GetValue(model) is { Exists: false } missing)
+                {
+                    throw new CliUsageException($"No such model file: {missing.FullName}");
+                }
+
                 silo = await SiloConnection.StartAsync(
-                    directory, result.GetValue(port), result.GetValue(embedder), LogLevel.Information, cancellationToken);
+                    directory, result.GetValue(port), result.GetValue(embedder), LogLevel.Information, cancellationToken,
+                    result.GetValue(model)?.FullName);
             }
             catch (IOException e)
             {
