@@ -275,9 +275,17 @@ public sealed partial class MemSchedulerGrain
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogBatchFailed(_logger, e, batch.Count);
-            foreach (var request in batch)
+            try
             {
-                await GrainFactory.GetGrain<IActivationCubeGrain>(request.ActivationKey).FailAsync(e.Message, cancellationToken);
+                foreach (var request in batch)
+                {
+                    await GrainFactory.GetGrain<IActivationCubeGrain>(request.ActivationKey).FailAsync(e.Message, cancellationToken);
+                }
+            }
+            catch (Exception again) when (again is not OperationCanceledException)
+            {
+                // Left pending: the next activation of this scheduler queues pending activations again.
+                LogBatchFailed(_logger, again, batch.Count);
             }
         }
     }

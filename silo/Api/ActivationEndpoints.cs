@@ -1,6 +1,5 @@
 using MemOS.Grains.Interfaces;
 using MemOS.Grains.Interfaces.Activation;
-using MemOS.Grains.Interfaces.Grains;
 using MemOS.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -40,15 +39,12 @@ public static class ActivationEndpoints
             throw RequestValidation.Invalid("memoryIds", "memoryIds holds distinct memory ids.");
         }
 
-        var record = await Scheduler(grains, user).ActivateAsync(ids, cancellationToken);
+        var record = await MemoryEndpoints.Scheduler(grains, user).ActivateAsync(ids, cancellationToken);
         return record.State == ActivationState.Ready
             ? TypedResults.Ok(record)
             : TypedResults.Accepted((string?)null, record);
     }
 
     private static async Task<Ok<ActivationList>> ListAsync([FromQuery] string? user, IGrainFactory grains, CancellationToken cancellationToken)
-        => TypedResults.Ok(new ActivationList(await Scheduler(grains, RequestValidation.RequireUser(user)).GetActivationsAsync(cancellationToken)));
-
-    private static IMemSchedulerGrain Scheduler(IGrainFactory grains, string user)
-        => grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.Scheduler(MemCubeKeys.DefaultTenant, user));
+        => TypedResults.Ok(new ActivationList(await MemoryEndpoints.Scheduler(grains, RequestValidation.RequireUser(user)).GetActivationsAsync(cancellationToken)));
 }

@@ -1,6 +1,4 @@
-using MemOS.Grains.Interfaces;
 using MemOS.Grains.Interfaces.Chat;
-using MemOS.Grains.Interfaces.Grains;
 using MemOS.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -57,7 +55,6 @@ public static class ChatEndpoints
 
         var query = new ChatQuery(
             request.Message, request.TokenBudget, request.MaxTokens, (float)(request.Temperature ?? 0), (uint)(request.Seed ?? 42));
-        var scheduler = grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.Scheduler(MemCubeKeys.DefaultTenant, user));
-        return TypedResults.Ok(await scheduler.ChatAsync(query, cancellationToken));
+        return TypedResults.Ok(await MemoryEndpoints.Scheduler(grains, user).ChatAsync(query, cancellationToken));
     }
 }

@@ -12,12 +12,6 @@ namespace MemOS.Cli.Commands;
 /// Each talks to a running silo started with a generation model (<c>./memos serve --model &lt;gguf&gt;</c>).</summary>
 internal static class ChatCommands
 {
-    private static readonly JsonSerializerOptions PrettyJson = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        TypeInfoResolver = MemOS.Grains.Interfaces.Serialization.MemOSJsonContext.Default,
-    };
-
     public static IEnumerable<Command> Create()
     {
         yield return Chat();
@@ -48,7 +42,7 @@ internal static class ChatCommands
                 r.GetValue(user), r.GetValue(message), r.GetValue(budget), r.GetValue(maxTokens), r.GetValue(temperature), r.GetValue(seed)), ct);
             if (r.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(response, PrettyJson));
+                Console.WriteLine(JsonSerializer.Serialize(response, MemoryCommands.PrettyJson));
                 return 0;
             }
 
