@@ -16,6 +16,11 @@ namespace MemOS.Grains.Interfaces.Serialization;
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(ReembedResponse))]
 [JsonSerializable(typeof(Operations.SiloOverview))]
+[JsonSerializable(typeof(Chat.ChatRequest))]
+[JsonSerializable(typeof(Chat.ChatResponse))]
+[JsonSerializable(typeof(Activation.ActivateRequest))]
+[JsonSerializable(typeof(Activation.ActivationRecord))]
+[JsonSerializable(typeof(Activation.ActivationList))]
 public sealed partial class MemOSJsonContext : JsonSerializerContext
 {
 }

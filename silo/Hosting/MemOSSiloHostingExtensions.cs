@@ -1,4 +1,5 @@
 using MemOS.Grains;
+using MemOS.Grains.Activation;
 using MemOS.Grains.Interfaces.Serialization;
 using MemOS.Grains.Memories;
 using MemOS.Grains.Reader;
@@ -15,10 +16,11 @@ namespace MemOS.Silo.Hosting;
 /// <summary>Builder extensions that assemble a silo: grain runtime, storage, grains, REST API.</summary>
 public static class MemOSSiloHostingExtensions
 {
-    /// <summary>Registers everything a silo runs: the grain runtime with its storage, the MemOS grains, JSON, problem
-    /// details and OpenAPI. Grain state lives in PostgreSQL when the connection string
-    /// <c>ConnectionStrings:MemOS</c> (<see cref="SiloOptions.ConnectionStringName"/>) is set, otherwise in embedded
-    /// SQLite in <see cref="SiloOptions.DataDirectory"/>.</summary>
+    /// <summary>Registers everything a silo runs: the grain runtime with its storage, the MemOS grains, the embedder,
+    /// the generation model (when <c>MemOS:Inference:ModelPath</c> names one), JSON, problem details and OpenAPI. Grain
+    /// state lives in PostgreSQL when the connection string <c>ConnectionStrings:MemOS</c>
+    /// (<see cref="SiloOptions.ConnectionStringName"/>) is set, otherwise in embedded SQLite in
+    /// <see cref="SiloOptions.DataDirectory"/>.</summary>
     /// <param name="builder">The web application builder.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="OptionsValidationException">The <c>MemOS:Silo</c> settings are invalid.</exception>
@@ -41,6 +43,8 @@ public static class MemOSSiloHostingExtensions
         services.AddOpenApi();
 
         services.AddMemOSGrainRuntime(runtime => runtime.IdleTimeout = siloOptions.GrainIdleTimeout);
+        // The data folder holds SQLite's database, and the local KV cache (on PostgreSQL too: caches are per silo).
+        var dataDirectory = Path.GetFullPath(siloOptions.DataDirectory);
         var postgres = builder.Configuration.GetConnectionString(SiloOptions.ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(postgres))
         {
@@ -48,7 +52,6 @@ public static class MemOSSiloHostingExtensions
         }
         else
         {
-            var dataDirectory = Path.GetFullPath(siloOptions.DataDirectory);
             Directory.CreateDirectory(dataDirectory);
             services.UseSqliteGrainStorage($"Data Source={Path.Combine(dataDirectory, "memos.db")}");
         }
@@ -57,7 +60,9 @@ public static class MemOSSiloHostingExtensions
         services.AddMemOSGrainServices();
         services.AddOptions<MemSchedulerOptions>().BindConfiguration(MemSchedulerOptions.SectionName);
         services.AddOptions<MemReaderOptions>().BindConfiguration(MemReaderOptions.SectionName);
+        services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.SectionName);
         services.UseConfiguredEmbedder();
+        services.UseConfiguredGenerationModel(dataDirectory);
         builder.AddMemOSTelemetry();
         return builder;
     }
@@ -75,6 +80,8 @@ public static class MemOSSiloHostingExtensions
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("healthy"))).WithTags("health");
         app.MapMemOSTelemetry();
         app.MapMemoryEndpoints();
+        app.MapActivationEndpoints();
+        app.MapChatEndpoints();
         app.MapEmbeddingEndpoints();
         app.MapOperationsEndpoints();
         app.MapDashboard();
