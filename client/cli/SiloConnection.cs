@@ -86,12 +86,14 @@ internal static class SiloConnection
 
     /// <summary>Starts a silo with the settings of an <c>--embedder</c> spec (null: the default embedder), on the
     /// PostgreSQL database of <paramref name="postgresConnectionString"/> when given (else SQLite in
-    /// <paramref name="dataDirectory"/>).</summary>
-    /// <exception cref="CliUsageException">The embedder could not be created (missing files, unreachable endpoint).</exception>
+    /// <paramref name="dataDirectory"/>), and, when given, a generation model (<c>MemOS:Inference:ModelPath</c>) for chat
+    /// and activation memory.</summary>
+    /// <exception cref="CliUsageException">The embedder or the generation model could not be loaded (missing files or
+    /// libraries, unreachable endpoint, a bad setting).</exception>
     /// <exception cref="MemOS.Runtime.Storage.GrainStorageException">The database could not be opened or migrated.</exception>
     public static async Task<EmbeddedSilo> StartAsync(
         string dataDirectory, int port, string? embedderSpec, LogLevel minimumLogLevel, CancellationToken cancellationToken,
-        string? postgresConnectionString = null)
+        string? postgresConnectionString = null, string? modelPath = null)
     {
         try
         {
@@ -106,11 +108,20 @@ internal static class SiloConnection
                 {
                     builder.Configuration[$"ConnectionStrings:{SiloOptions.ConnectionStringName}"] = postgresConnectionString;
                 }
+
+                if (modelPath is not null)
+                {
+                    builder.Configuration[$"{InferenceOptions.SectionName}:{nameof(InferenceOptions.ModelPath)}"] = Path.GetFullPath(modelPath);
+                }
             }, minimumLogLevel, cancellationToken);
         }
         catch (Exception e) when (e is EmbeddingException or OptionsValidationException)
         {
-            throw new CliUsageException($"The embedder could not start: {e.Message}");
+            throw new CliUsageException($"The silo could not start: {e.Message}");
+        }
+        catch (Inference.Llama.LlamaException e)
+        {
+            throw new CliUsageException($"The generation model could not be loaded: {e.Message}");
         }
     }
 

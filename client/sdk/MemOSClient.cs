@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using MemOS.Grains.Interfaces;
+using MemOS.Grains.Interfaces.Activation;
+using MemOS.Grains.Interfaces.Chat;
 using MemOS.Grains.Interfaces.Memories;
 using MemOS.Grains.Interfaces.Operations;
 using MemOS.Grains.Interfaces.Search;
@@ -171,6 +173,43 @@ public sealed class MemOSClient : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(user);
         return SendAsync<object, ReembedResponse>(HttpMethod.Post, "v1/memories/reembed?user=" + Uri.EscapeDataString(user),
             null, null, MemOSJsonContext.Default.ReembedResponse, null, user, idempotent: true, cancellationToken);
+    }
+
+    /// <summary>Answers a message with the user's memories (<c>POST /v1/chat</c>): the silo retrieves them within the token
+    /// budget and generates on its model, restoring the memory block's KV cache when an activation holds it.</summary>
+    /// <param name="request">The user, the message and optional budget, length and sampling.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The answer, the memories used and their form (<c>activation</c> or <c>plaintext</c>), the time to first
+    /// token.</returns>
+    /// <exception cref="MemOSApiException">The silo answered with a problem: 400 for bad input, 503
+    /// (<c>urn:memos:problem:inference-unavailable</c>) when it has no generation model.</exception>
+    public Task<ChatResponse> ChatAsync(ChatRequest request, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Post, "v1/chat", request, MemOSJsonContext.Default.ChatRequest,
+            MemOSJsonContext.Default.ChatResponse, null, request?.User, idempotent: false, cancellationToken);
+
+    /// <summary>Asks for the activation (precomputed KV cache) of the block made of some memories
+    /// (<c>POST /v1/memories/activate</c>).</summary>
+    /// <param name="request">The user and 1-100 memory ids.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The activation MemCube: <see cref="ActivationState.Pending"/> until a worker has computed it (poll
+    /// <see cref="GetActivationsAsync"/>), or <see cref="ActivationState.Ready"/>.</returns>
+    /// <exception cref="MemOSApiException">The silo answered with a problem (404 for an unknown memory, 503 without a
+    /// generation model).</exception>
+    public Task<ActivationRecord> ActivateAsync(ActivateRequest request, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Post, "v1/memories/activate", request, MemOSJsonContext.Default.ActivateRequest,
+            MemOSJsonContext.Default.ActivationRecord, null, request?.User, idempotent: true, cancellationToken);
+
+    /// <summary>Lists a user's activation MemCubes, oldest first (<c>GET /v1/memories/activations</c>).</summary>
+    /// <param name="user">The owning user.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The activations in every state.</returns>
+    /// <exception cref="MemOSApiException">The silo answered with a problem.</exception>
+    public async Task<IReadOnlyList<ActivationRecord>> GetActivationsAsync(string user, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        var list = await SendAsync<object, ActivationList>(HttpMethod.Get, "v1/memories/activations?user=" + Uri.EscapeDataString(user),
+            null, null, MemOSJsonContext.Default.ActivationList, null, user, idempotent: true, cancellationToken);
+        return list.Activations;
     }
 
     /// <summary>Asks <c>/healthz</c> whether the silo serves requests.</summary>

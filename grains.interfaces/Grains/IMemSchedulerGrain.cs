@@ -1,3 +1,5 @@
+using MemOS.Grains.Interfaces.Activation;
+using MemOS.Grains.Interfaces.Chat;
 using MemOS.Grains.Interfaces.Errors;
 using MemOS.Grains.Interfaces.Memories;
 using MemOS.Grains.Interfaces.Search;
@@ -69,4 +71,32 @@ public interface IMemSchedulerGrain : IGrainWithStringKey
     /// <returns>Every version, oldest first.</returns>
     /// <exception cref="MemoryNotFoundException">The user has no such memory.</exception>
     Task<MemoryHistory> GetHistoryAsync(string cubeId, CancellationToken cancellationToken = default);
+
+    /// <summary>Answers a message with the user's memories: retrieves them (the hybrid search within the chat's token
+    /// budget, trimmed to the model's context), renders them as one memory block with the prompt template and generates.
+    /// When a Ready activation MemCube holds exactly that block (same memories, same versions), its KV cache is
+    /// restored and only the message is prefilled; otherwise the block is prefilled as text. Each use of a block feeds
+    /// the promotion policy (<c>MemOS:Activation</c>).</summary>
+    /// <param name="query">The validated chat.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The answer, the memories used and their form, and the time to first token.</returns>
+    /// <exception cref="ArgumentException">The query is invalid, or the message and <c>maxTokens</c> alone exceed the
+    /// model's context.</exception>
+    /// <exception cref="MemOSException">The silo has no generation model (an <c>InferenceUnavailableException</c>: HTTP 503).</exception>
+    Task<ChatResponse> ChatAsync(ChatQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks for the activation (the KV cache) of the block made of these memories at their current versions:
+    /// the request joins the MemScheduler's batching window and goes to a KV-precompute worker with the others.</summary>
+    /// <param name="memoryIds">1-100 distinct ids of the user's memories.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The activation MemCube: Pending until a worker has stored its cache, or Ready when it already was.</returns>
+    /// <exception cref="ArgumentException">No ids, too many, or repeated; or the block is longer than the model's context.</exception>
+    /// <exception cref="MemoryNotFoundException">The user has no such memory.</exception>
+    /// <exception cref="MemOSException">The silo has no generation model (an <c>InferenceUnavailableException</c>: HTTP 503).</exception>
+    Task<ActivationRecord> ActivateAsync(IReadOnlyList<string> memoryIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the user's activation MemCubes, oldest first.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The activation MemCubes in every state.</returns>
+    Task<IReadOnlyList<ActivationRecord>> GetActivationsAsync(CancellationToken cancellationToken = default);
 }

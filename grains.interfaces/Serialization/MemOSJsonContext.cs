@@ -23,6 +23,11 @@ namespace MemOS.Grains.Interfaces.Serialization;
 [JsonSerializable(typeof(MemoryUpdate))]
 [JsonSerializable(typeof(MemoryEmbedding))]
 [JsonSerializable(typeof(MemorySearchQuery))]
+[JsonSerializable(typeof(Chat.ChatRequest))]
+[JsonSerializable(typeof(Chat.ChatResponse))]
+[JsonSerializable(typeof(Activation.ActivateRequest))]
+[JsonSerializable(typeof(Activation.ActivationRecord))]
+[JsonSerializable(typeof(Activation.ActivationList))]
 public sealed partial class MemOSJsonContext : JsonSerializerContext
 {
 }

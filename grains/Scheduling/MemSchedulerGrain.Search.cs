@@ -31,14 +31,7 @@ public sealed partial class MemSchedulerGrain
 
         var started = Stopwatch.GetTimestamp();
         using var activity = SchedulerMetrics.ActivitySource.StartActivity("memscheduler.search");
-        RefreshCommonComponent();
-        var queryVector = (await _embedder.EmbedAsync([query.Query], cancellationToken))[0];
-        var pool = Math.Max(query.TopK, _options.CandidatePool);
-        var ranked = Diversify(Rank(query, queryVector, pool));
-
-        IReadOnlyList<RankedMemory> selected = query.TokenBudget is { } budget
-            ? ContextPacker.Pack(ranked, r => r.Memory.Entry, budget)
-            : ranked.Take(query.TopK).ToList();
+        var selected = await SelectAsync(query, cancellationToken);
 
         var now = TimeProvider.GetUtcNow();
         var hits = new List<SearchHit>(selected.Count);
@@ -55,6 +48,19 @@ public sealed partial class MemSchedulerGrain
         RecordSearch(selected, query.TokenBudget is not null, Stopwatch.GetElapsedTime(started));
         activity?.SetTag("memos.hits", hits.Count);
         return new SearchResponse(hits, MemoryRendering.CountTokens(context.Length), query.TokenBudget, context);
+    }
+
+    /// <summary>Ranks the memories for a validated query and keeps the best: within its token budget when it has one,
+    /// else its top k.</summary>
+    private async Task<IReadOnlyList<RankedMemory>> SelectAsync(MemorySearchQuery query, CancellationToken cancellationToken)
+    {
+        RefreshCommonComponent();
+        var queryVector = (await _embedder.EmbedAsync([query.Query], cancellationToken))[0];
+        var pool = Math.Max(query.TopK, _options.CandidatePool);
+        var ranked = Diversify(Rank(query, queryVector, pool));
+        return query.TokenBudget is { } budget
+            ? ContextPacker.Pack(ranked, r => r.Memory.Entry, budget)
+            : ranked.Take(query.TopK).ToList();
     }
 
     private void RecordSearch(IReadOnlyList<RankedMemory> selected, bool budgeted, TimeSpan duration)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MemOS.Grains.Activation;
 using MemOS.Grains.Interfaces;
 using MemOS.Grains.Interfaces.Errors;
 using MemOS.Grains.Interfaces.Grains;
@@ -10,6 +11,7 @@ using MemOS.Grains.Retrieval;
 using MemOS.Grains.Retrieval.Vectors;
 using MemOS.Grains.Telemetry;
 using MemOS.Inference.Embeddings;
+using MemOS.Inference.Generation;
 using MemOS.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -38,6 +40,9 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private readonly MemSchedulerOptions _options;
     private readonly ILogger<MemSchedulerGrain> _logger;
     private readonly SchedulerMetrics _metrics;
+    private readonly IGenerationEngine _engine;
+    private readonly ActivationOptions _activationOptions;
+    private readonly InferenceMetrics _inferenceMetrics;
     private readonly Bm25Index _lexical = new();
     private readonly ExactVectorIndex _vectors;
     private readonly Dictionary<string, List<string>> _conversationOrder = new(StringComparer.Ordinal);
@@ -63,15 +68,24 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     /// <param name="options">Scheduler settings.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="metrics">The silo's scheduler instruments.</param>
+    /// <param name="engine">The silo's generation engine (chat and activation memory; it may be unavailable).</param>
+    /// <param name="activationOptions">The activation-memory policy and batching window.</param>
+    /// <param name="inferenceMetrics">The silo's activation-memory instruments.</param>
     public MemSchedulerGrain(
         IGrainStateQuery stateQuery,
         IMemReader reader,
         IEmbedder embedder,
         IOptions<MemSchedulerOptions> options,
         ILogger<MemSchedulerGrain> logger,
-        SchedulerMetrics metrics)
+        SchedulerMetrics metrics,
+        IGenerationEngine engine,
+        IOptions<ActivationOptions> activationOptions,
+        InferenceMetrics inferenceMetrics)
     {
         _metrics = metrics;
+        _engine = engine;
+        _activationOptions = activationOptions.Value;
+        _inferenceMetrics = inferenceMetrics;
         _stateQuery = stateQuery;
         _reader = reader;
         _embedder = embedder;
@@ -132,6 +146,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         }
 
         RefreshCommonComponent();
+        await LoadActivationsAsync(cancellationToken);
         if (_memories.Count > _vectors.Count)
         {
             LogStaleVectors(_logger, _memories.Count - _vectors.Count, _embedder.ModelId);
@@ -144,6 +159,8 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _accessTimer?.Dispose();
+        _policyTimer?.Dispose();
+        await FlushPrecomputeAsync(cancellationToken);
         await FlushAccessAsync(cancellationToken);
     }
 
@@ -229,6 +246,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
         var record = await Cube(cubeId).UpdateAsync(update, expectedVersion, embedding, cancellationToken);
         Index(record, embedding);
+        await InvalidateActivationsAsync(cubeId, record.Version, cancellationToken);
         return record;
     }
 
@@ -238,6 +256,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         await Cube(RequireKnown(cubeId, includeTombstones: false)).DeleteAsync(expectedVersion, cancellationToken);
         Unindex(cubeId);
         _tombstones.Add(cubeId);
+        await InvalidateActivationsAsync(cubeId, null, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -81,4 +81,11 @@ public sealed class MemSchedulerOptions
     /// <summary>The weight of the access-frequency prior (0: off). A memory's score is multiplied by
     /// 1 + weight * ln(1 + times searches returned it). Default: 0.</summary>
     public double AccessWeight { get; set; }
+
+    /// <summary>The default token budget (ceil(chars/4) of the rendered memories) of a chat's retrieval; fewer are used
+    /// when the generation model's context is smaller. Default: 256.</summary>
+    public int ChatTokenBudget { get; set; } = 256;
+
+    /// <summary>The default number of tokens a chat generates at most. Default: 64.</summary>
+    public int ChatMaxTokens { get; set; } = 64;
 }

@@ -21,7 +21,7 @@ public sealed class KvCacheKey : IEquatable<KvCacheKey>
     {
         ArgumentNullException.ThrowIfNull(modelSha256);
         ArgumentNullException.ThrowIfNull(template);
-        if (modelSha256.Length != 64 || !modelSha256.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)))
+        if (!IsSha256(modelSha256))
         {
             throw new ArgumentException("The model hash is a SHA-256 in 64 lower-case hex digits.", nameof(modelSha256));
         }
@@ -36,6 +36,36 @@ public sealed class KvCacheKey : IEquatable<KvCacheKey>
         TokenCount = tokens.Length;
         TokensSha256 = Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(tokens)));
         Id = ComputeId(modelSha256, template, TokensSha256);
+    }
+
+    /// <summary>Rebuilds a key recorded elsewhere (an activation MemCube's metadata, a <see cref="KvCacheEntry"/>) from
+    /// its parts, without the tokens: enough to find, read or remove its entry.</summary>
+    /// <param name="modelSha256">The model file's SHA-256, 64 lower-case hex digits.</param>
+    /// <param name="template">The prompt template's name and version.</param>
+    /// <param name="tokenCount">The number of tokens, at least 1.</param>
+    /// <param name="tokensSha256">The tokens' SHA-256 (<see cref="TokensSha256"/>), 64 lower-case hex digits.</param>
+    /// <exception cref="ArgumentException">A hash is not 64 lower-case hex digits.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tokenCount"/> is below 1.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="template"/> is null.</exception>
+    public KvCacheKey(string modelSha256, string template, int tokenCount, string tokensSha256)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentOutOfRangeException.ThrowIfLessThan(tokenCount, 1);
+        if (!IsSha256(modelSha256))
+        {
+            throw new ArgumentException("The model hash is a SHA-256 in 64 lower-case hex digits.", nameof(modelSha256));
+        }
+
+        if (!IsSha256(tokensSha256))
+        {
+            throw new ArgumentException("The tokens' hash is a SHA-256 in 64 lower-case hex digits.", nameof(tokensSha256));
+        }
+
+        ModelSha256 = modelSha256;
+        Template = template;
+        TokenCount = tokenCount;
+        TokensSha256 = tokensSha256;
+        Id = ComputeId(modelSha256, template, tokensSha256);
     }
 
     /// <summary>The model file's SHA-256 (lower-case hex).</summary>
@@ -65,6 +95,9 @@ public sealed class KvCacheKey : IEquatable<KvCacheKey>
 
     /// <inheritdoc />
     public override string ToString() => $"{Id[..12]} ({TokenCount} tokens, template {Template}, model {ModelSha256[..8]})";
+
+    private static bool IsSha256(string? hex)
+        => hex is { Length: 64 } && hex.All(c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c));
 
     internal static string ComputeId(string modelSha256, string template, string tokensSha256)
     {

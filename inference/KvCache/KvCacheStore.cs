@@ -38,6 +38,9 @@ public sealed partial class KvCacheStore
     private long _totalBytes;
     private long _useCounter;
     private long _generations;
+    private long _hits;
+    private long _misses;
+    private long _evictions;
 
     /// <summary>Opens (or creates) the store in a directory, indexing the entries already there.</summary>
     /// <param name="options">The directory and the size cap.</param>
@@ -94,6 +97,17 @@ public sealed partial class KvCacheStore
             }
         }
     }
+
+    /// <summary>The reads (<see cref="TryRead"/>, <see cref="TryRestore"/>) that found their entry, since the store
+    /// opened.</summary>
+    public long Hits => Interlocked.Read(ref _hits);
+
+    /// <summary>The reads that found no entry, or a damaged one, since the store opened.</summary>
+    public long Misses => Interlocked.Read(ref _misses);
+
+    /// <summary>The entries evicted to stay within <see cref="MaxBytes"/> since the store opened (removals by
+    /// <see cref="Remove"/> are not evictions).</summary>
+    public long Evictions => Interlocked.Read(ref _evictions);
 
     /// <summary>A snapshot of the entries, most recently used first.</summary>
     /// <returns>The entries.</returns>
@@ -192,6 +206,7 @@ public sealed partial class KvCacheStore
         {
             if (!_entries.TryGetValue(key.Id, out slot!))
             {
+                Interlocked.Increment(ref _misses);
                 return null;
             }
         }
@@ -210,11 +225,13 @@ public sealed partial class KvCacheStore
         catch (FileNotFoundException)
         {
             Forget(key.Id, slot.Generation, deleteFile: false); // evicted or deleted meanwhile
+            Interlocked.Increment(ref _misses);
             return null;
         }
 
         if (header is not null && !Matches(header, key))
         {
+            Interlocked.Increment(ref _misses);
             Forget(key.Id, slot.Generation, deleteFile: true);
             throw new KvCacheException(
                 $"The KV cache entry {key.Id} holds a cache of model {header.ModelSha256}, template '{header.Template}' and " +
@@ -226,9 +243,11 @@ public sealed partial class KvCacheStore
         {
             LogDamaged(_logger, key.Id);
             Forget(key.Id, slot.Generation, deleteFile: true);
+            Interlocked.Increment(ref _misses);
             return null;
         }
 
+        Interlocked.Increment(ref _hits);
         Touch(key.Id, slot.Generation);
         return payload;
     }
@@ -361,6 +380,7 @@ public sealed partial class KvCacheStore
             _entries.Remove(oldest.Entry.Id);
             _totalBytes -= oldest.Entry.SizeBytes;
             DeleteQuietly(PathOf(oldest.Entry.Id));
+            Interlocked.Increment(ref _evictions);
             LogEvicted(_logger, oldest.Entry.Id, oldest.Entry.SizeBytes, _totalBytes, MaxBytes);
         }
     }

@@ -17,6 +17,7 @@ internal sealed class GrainClassInfo
         _constructor = constructor;
         _parameters = parameters;
         HasPersistentState = parameters.Any(static p => p.StateName is not null);
+        IsLocallyPlaced = grainClass.GetCustomAttribute<LocalPlacementAttribute>(inherit: false) is not null;
     }
 
     public Type GrainClass { get; }
@@ -24,6 +25,10 @@ internal sealed class GrainClassInfo
     public string GrainType { get; }
 
     public bool HasPersistentState { get; }
+
+    /// <summary>Whether the class carries <see cref="LocalPlacementAttribute"/>: activated on the calling silo, never
+    /// forwarded nor moved by a membership change.</summary>
+    public bool IsLocallyPlaced { get; }
 
     /// <summary>The grain type name: <see cref="GrainTypeAttribute"/> or the lower-cased class name without a
     /// trailing "Grain".</summary>

@@ -57,7 +57,7 @@ public sealed partial class GrainRuntime
         }
 
         var moving = SnapshotActivations()
-            .Where(a => view.OwnerOf(a.Id.GrainType, a.Id.GrainKey)?.SiloId != view.LocalSiloId)
+            .Where(a => !a.GrainClass.IsLocallyPlaced && view.OwnerOf(a.Id.GrainType, a.Id.GrainKey)?.SiloId != view.LocalSiloId)
             .ToList();
         var started = moving.Count(static a => a.TryBeginDeactivation(DeactivationReason.PlacementChanged));
         await Task.WhenAll(moving.Select(static a => a.Completion)).WaitAsync(cancellationToken).ConfigureAwait(false);

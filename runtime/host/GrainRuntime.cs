@@ -444,7 +444,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
                 throw new InvalidOperationException($"The grain runtime is stopped; grain {id} cannot be activated.");
             }
 
-            if (_membership is not null)
+            if (_membership is not null && !grainClass.IsLocallyPlaced)
             {
                 remote = Place(id, hops);
                 if (remote is not null)

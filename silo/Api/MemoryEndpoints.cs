@@ -151,6 +151,7 @@ public static class MemoryEndpoints
         [FromQuery] string? user, IGrainFactory grains, CancellationToken cancellationToken)
         => TypedResults.Ok(await Scheduler(grains, RequestValidation.RequireUser(user)).ReembedAsync(cancellationToken));
 
-    private static IMemSchedulerGrain Scheduler(IGrainFactory grains, string user)
+    /// <summary>The MemScheduler of a user of the default tenant (until tenancy lands).</summary>
+    internal static IMemSchedulerGrain Scheduler(IGrainFactory grains, string user)
         => grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.Scheduler(MemCubeKeys.DefaultTenant, user));
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MemOS.Grains.Interfaces.Errors;
 using MemOS.Inference.Embeddings;
+using MemOS.Inference.Generation;
 using MemOS.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +15,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var problem = Map(exception);
-        if (problem.Status >= 500)
+        if (problem.Status >= 500 && problem.Type != ProblemTypes.InferenceUnavailable) // a setting, not a failure
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
         }
@@ -45,6 +46,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             "currentState", e.Current.ToString()),
         InconsistentStateException e => Problem(409, ProblemTypes.ConcurrencyConflict, "Concurrent write", e.Message),
         ModelNotFoundException e => With(Problem(404, ProblemTypes.ModelNotFound, "Model not found", e.Message), "model", e.Served),
+        InferenceUnavailableException e => With(Problem(503, ProblemTypes.InferenceUnavailable, "Inference unavailable", e.Message),
+            "setting", "MemOS:Inference:ModelPath"),
         EmbeddingException { IsTransient: false } e => Problem(502, ProblemTypes.EmbedderFailed, "Embedder failed", e.Message),
         ArgumentException e => Problem(400, ProblemTypes.InvalidRequest, "Invalid request", e.Message),
         MemOSException { IsTransient: true } e => Problem(503, ProblemTypes.Unavailable, "Temporarily unavailable", e.Message),

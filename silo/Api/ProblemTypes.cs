@@ -45,6 +45,10 @@ public static class ProblemTypes
     /// <summary>An internal cluster route was called without the cluster secret (401).</summary>
     public const string Unauthorized = "urn:memos:problem:unauthorized";
 
+    /// <summary>Chat and activation memory need a generation model and the silo has none (503); the detail names the
+    /// setting (<c>MemOS:Inference:ModelPath</c>).</summary>
+    public const string InferenceUnavailable = "urn:memos:problem:inference-unavailable";
+
     /// <summary>A transient failure; retry later (503).</summary>
     public const string Unavailable = "urn:memos:problem:unavailable";
 

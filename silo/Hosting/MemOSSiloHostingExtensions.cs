@@ -1,4 +1,5 @@
 using MemOS.Grains;
+using MemOS.Grains.Activation;
 using MemOS.Grains.Interfaces.Serialization;
 using MemOS.Grains.Memories;
 using MemOS.Grains.Reader;
@@ -16,7 +17,8 @@ namespace MemOS.Silo.Hosting;
 public static class MemOSSiloHostingExtensions
 {
     /// <summary>Registers everything a silo runs: the grain runtime with its storage and cluster membership, the MemOS
-    /// grains, JSON, problem details and OpenAPI. When the connection string <c>ConnectionStrings:MemOS</c>
+    /// grains, the embedder, the generation model (when <c>MemOS:Inference:ModelPath</c> names one), JSON, problem
+    /// details and OpenAPI. When the connection string <c>ConnectionStrings:MemOS</c>
     /// (<see cref="SiloOptions.ConnectionStringName"/>) is set, grain state lives in that PostgreSQL database and the
     /// silo joins the cluster of the silos sharing it (<c>MemOS:Cluster</c> settings); otherwise grain state lives in
     /// embedded SQLite in <see cref="SiloOptions.DataDirectory"/> and the silo is a cluster of one.</summary>
@@ -46,6 +48,8 @@ public static class MemOSSiloHostingExtensions
             runtime.IdleTimeout = siloOptions.GrainIdleTimeout;
             runtime.CallSerializerOptions = ClusterHostingExtensions.CreateCallSerializerOptions();
         });
+        // The data folder holds SQLite's database, and the local KV cache (on PostgreSQL too: caches are per silo).
+        var dataDirectory = Path.GetFullPath(siloOptions.DataDirectory);
         var postgres = builder.Configuration.GetConnectionString(SiloOptions.ConnectionStringName);
         builder.AddMemOSCluster(postgres);
         if (!string.IsNullOrWhiteSpace(postgres))
@@ -54,7 +58,6 @@ public static class MemOSSiloHostingExtensions
         }
         else
         {
-            var dataDirectory = Path.GetFullPath(siloOptions.DataDirectory);
             Directory.CreateDirectory(dataDirectory);
             services.UseSqliteGrainStorage($"Data Source={Path.Combine(dataDirectory, "memos.db")}");
         }
@@ -63,7 +66,9 @@ public static class MemOSSiloHostingExtensions
         services.AddMemOSGrainServices();
         services.AddOptions<MemSchedulerOptions>().BindConfiguration(MemSchedulerOptions.SectionName);
         services.AddOptions<MemReaderOptions>().BindConfiguration(MemReaderOptions.SectionName);
+        services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.SectionName);
         services.UseConfiguredEmbedder();
+        services.UseConfiguredGenerationModel(dataDirectory);
         builder.AddMemOSTelemetry();
         return builder;
     }
@@ -82,6 +87,8 @@ public static class MemOSSiloHostingExtensions
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("healthy"))).WithTags("health");
         app.MapMemOSTelemetry();
         app.MapMemoryEndpoints();
+        app.MapActivationEndpoints();
+        app.MapChatEndpoints();
         app.MapEmbeddingEndpoints();
         app.MapOperationsEndpoints();
         app.MapMemOSCluster();

@@ -144,8 +144,9 @@ public static partial class TelemetryHostingExtensions
                 : HealthCheckResult.Unhealthy($"silo {membership.SiloId} is {membership.Status}"));
     }
 
-    /// <summary>The embedder (and, for a GGUF model, the native llama.cpp libraries) is loaded.</summary>
-    private sealed class InferenceReadiness(IEmbedder embedder) : IHealthCheck
+    /// <summary>The embedder (and, for a GGUF model, the native llama.cpp libraries) is loaded, and so is the generation
+    /// model when one is configured (a silo without one is ready: only chat and activation memory are unavailable).</summary>
+    private sealed class InferenceReadiness(IEmbedder embedder, MemOS.Inference.Generation.IGenerationEngine generation) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -156,7 +157,10 @@ public static partial class TelemetryHostingExtensions
             }
 
             var native = inner is MemOS.Inference.Llama.LlamaEmbedder ? $" (llama.cpp from {MemOS.Inference.Llama.LlamaLibrary.LoadedDirectory})" : "";
-            return Task.FromResult(HealthCheckResult.Healthy($"embedder {embedder.ModelId} loaded{native}"));
+            var model = generation.IsAvailable
+                ? $"; generation model {generation.Describe().Name} loaded"
+                : "; no generation model (chat and activation memory unavailable)";
+            return Task.FromResult(HealthCheckResult.Healthy($"embedder {embedder.ModelId} loaded{native}{model}"));
         }
     }
 }

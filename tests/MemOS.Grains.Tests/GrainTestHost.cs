@@ -1,7 +1,9 @@
+using MemOS.Grains.Activation;
 using MemOS.Grains.Memories;
 using MemOS.Grains.Scheduling;
 using MemOS.Inference.Embeddings;
 using MemOS.Inference.Embeddings.Glove;
+using MemOS.Inference.Generation;
 using MemOS.Runtime;
 using MemOS.Runtime.Hosting;
 using MemOS.Testing;
@@ -31,11 +33,21 @@ public sealed class GrainTestHost : IAsyncDisposable
 
     public IGrainFactory Grains => Runtime;
 
+    /// <summary>A service of the host (the silo-wide instruments, the generation engine).</summary>
+    public T Service<T>() where T : notnull => _services.GetRequiredService<T>();
+
     public static async Task<GrainTestHost> StartAsync(
-        TempDatabase database, FakeTimeProvider? time = null, IEmbedder? embedder = null, Action<MemSchedulerOptions>? scheduler = null)
+        TempDatabase database, FakeTimeProvider? time = null, IEmbedder? embedder = null, Action<MemSchedulerOptions>? scheduler = null,
+        IGenerationEngine? engine = null, Action<ActivationOptions>? activation = null)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection()
+        var services = new ServiceCollection();
+        if (engine is not null)
+        {
+            services.AddSingleton(engine);
+        }
+
+        services
             .AddSingleton<TimeProvider>(time)
             .AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>))
             .AddSingleton<Microsoft.Extensions.Logging.ILoggerFactory>(NullLoggerFactory.Instance)
@@ -49,8 +61,9 @@ public sealed class GrainTestHost : IAsyncDisposable
             .AddMemOSGrainServices()
             .AddSingleton<IEmbedder>(_ => embedder ?? new GloveSifEmbedder(GloveAssets.Load()))
             .Configure<MemSchedulerOptions>(o => scheduler?.Invoke(o))
-            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
-        var host = new GrainTestHost(services, time);
+            .Configure<ActivationOptions>(o => activation?.Invoke(o));
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        var host = new GrainTestHost(provider, time);
         await host.Runtime.StartAsync(TestContext.Current.CancellationToken);
         return host;
     }

@@ -12,7 +12,8 @@ namespace MemOS.Cli.Commands;
 /// Each talks to a running silo (<c>--silo</c>, <c>MEMOS_URL</c>, or http://127.0.0.1:5080).</summary>
 internal static class MemoryCommands
 {
-    private static readonly JsonSerializerOptions PrettyJson = new(JsonSerializerDefaults.Web)
+    /// <summary>Indented JSON of the API's types, for <c>--json</c> output.</summary>
+    internal static readonly JsonSerializerOptions PrettyJson = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         TypeInfoResolver = MemOS.Grains.Interfaces.Serialization.MemOSJsonContext.Default,

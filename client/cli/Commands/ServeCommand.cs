@@ -41,9 +41,13 @@ internal static class ServeCommand
             },
         };
         var embedder = SiloConnection.CreateEmbedderOption();
+        var model = new Option<FileInfo?>("--model")
+        {
+            Description = "A GGUF generation model for /v1/chat and activation memory (MemOS:Inference:ModelPath); without it chat answers 503.",
+        };
         var command = new Command("serve", "Start a silo on 127.0.0.1 and serve the REST API; grain state in embedded SQLite, or in PostgreSQL with --postgres.")
         {
-            port, dataDir, postgres, embedder,
+            port, dataDir, postgres, embedder, model,
         };
         command.SetAction((result, cancellationToken) => CliRunner.RunAsync(async () =>
         {
@@ -53,8 +57,14 @@ internal static class ServeCommand
             EmbeddedSilo silo;
             try
             {
+                if (result.GetValue(model) is { Exists: false } missing)
+                {
+                    throw new CliUsageException($"No such model file: {missing.FullName}");
+                }
+
                 silo = await SiloConnection.StartAsync(
-                    directory, result.GetValue(port), result.GetValue(embedder), LogLevel.Information, cancellationToken, connectionString);
+                    directory, result.GetValue(port), result.GetValue(embedder), LogLevel.Information, cancellationToken,
+                    connectionString, result.GetValue(model)?.FullName);
             }
             catch (IOException e)
             {

@@ -65,6 +65,9 @@ public sealed class KvCacheStoreTests : IDisposable
         Assert.Null(store.Put(b, Bytes(3001, 6))); // larger than the cap: not stored
         Assert.Null(store.TryGetEntry(b));
         Assert.Equal(2500, store.TotalBytes);
+        Assert.Equal(3, store.Evictions); // b, then c and d; the refused and the replaced entries are not evictions
+        Assert.Null(store.TryRead(b));
+        Assert.Equal((1, 1), (store.Hits, store.Misses));
     }
 
     [Fact]

@@ -137,6 +137,29 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task LocalPlacement_EachSiloActivatesItsOwn_NeverForwardedNorMoved()
+    {
+        await using var cluster = await InMemoryCluster.StartAsync(3);
+        var ids = cluster.SiloIds;
+
+        // One key, called on every silo: three independent activations, no call sent anywhere.
+        for (var silo = 0; silo < 3; silo++)
+        {
+            Assert.Equal(1, await cluster.Runtime(silo).GetGrain<ILocalWorkerGrain>("local").WorkAsync());
+            Assert.Equal(2, await cluster.Runtime(silo).GetGrain<ILocalWorkerGrain>("local").WorkAsync());
+        }
+
+        Assert.Equal([1, 1, 1], [cluster.ActivationCount(0), cluster.ActivationCount(1), cluster.ActivationCount(2)]);
+        Assert.Empty(cluster.Sent);
+
+        // A view that gives silo 0 nothing to own leaves its local activation (and its count) where it is.
+        cluster.SetViews(new Dictionary<string, SiloStatus> { [ids[1]] = SiloStatus.Active, [ids[2]] = SiloStatus.Active, [ids[0]] = SiloStatus.Joining });
+        await cluster.Runtime(0).RebalanceAsync(Ct).Within();
+        Assert.Equal(3, await cluster.Runtime(0).GetGrain<ILocalWorkerGrain>("local").WorkAsync());
+        Assert.Empty(cluster.Sent);
+    }
+
+    [Fact]
     public async Task Call_ToAnUnreachableSilo_IsRoutedAgainAfterRefreshing()
     {
         await using var cluster = await InMemoryCluster.StartAsync(3);

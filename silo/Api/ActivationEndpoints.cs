@@ -1,0 +1,50 @@
+using MemOS.Grains.Interfaces;
+using MemOS.Grains.Interfaces.Activation;
+using MemOS.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MemOS.Silo.Api;
+
+/// <summary>Activation memory routes: ask for the KV cache of a memory block (<c>POST /v1/memories/activate</c>) and
+/// list a user's activation MemCubes (<c>GET /v1/memories/activations</c>).</summary>
+public static class ActivationEndpoints
+{
+    /// <summary>The most memories one activation may name.</summary>
+    public const int MaxMemories = 100;
+
+    /// <summary>Maps the routes.</summary>
+    /// <param name="app">The route builder.</param>
+    /// <returns>The <c>/v1</c> route group.</returns>
+    public static RouteGroupBuilder MapActivationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("activation");
+        v1.MapPost("/memories/activate", ActivateAsync)
+            .WithSummary("Precompute the KV cache of the block made of these memories (batched to a worker); 202 until it is ready.");
+        v1.MapGet("/memories/activations", ListAsync).WithSummary("A user's activation MemCubes, oldest first.");
+        return v1;
+    }
+
+    private static async Task<Results<Accepted<ActivationRecord>, Ok<ActivationRecord>>> ActivateAsync(
+        ActivateRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var user = RequestValidation.RequireUser(request.User);
+        if (request.MemoryIds is not { Count: > 0 } ids || ids.Count > MaxMemories)
+        {
+            throw RequestValidation.Invalid("memoryIds", $"memoryIds holds 1-{MaxMemories} memory ids.");
+        }
+
+        if (ids.Any(id => !MemCubeKeys.IsValidCubeId(id)) || ids.Distinct(StringComparer.Ordinal).Count() != ids.Count)
+        {
+            throw RequestValidation.Invalid("memoryIds", "memoryIds holds distinct memory ids.");
+        }
+
+        var record = await MemoryEndpoints.Scheduler(grains, user).ActivateAsync(ids, cancellationToken);
+        return record.State == ActivationState.Ready
+            ? TypedResults.Ok(record)
+            : TypedResults.Accepted((string?)null, record);
+    }
+
+    private static async Task<Ok<ActivationList>> ListAsync([FromQuery] string? user, IGrainFactory grains, CancellationToken cancellationToken)
+        => TypedResults.Ok(new ActivationList(await MemoryEndpoints.Scheduler(grains, RequestValidation.RequireUser(user)).GetActivationsAsync(cancellationToken)));
+}
