@@ -8,7 +8,9 @@ namespace MemOS.Runtime;
 /// <content>Placement and forwarding across the silos of a cluster.</content>
 /// <remarks>
 /// <para>Each call is routed by the current <see cref="ClusterView"/>: an activation in this runtime takes it; otherwise
-/// the owner by rendezvous hashing (<see cref="ClusterView.OwnerOf"/>) decides. When that is this silo, the call
+/// the owner by rendezvous hashing (<see cref="ClusterView.OwnerOf"/>) of the grain's type and key decides, or of
+/// another grain's where the class is <see cref="PlacedWithAttribute"/> (co-located); a
+/// <see cref="LocalPlacementAttribute"/> class is activated wherever it is called. When that is this silo, the call
 /// activates the grain here; when it is another silo, the call travels there as JSON (<see cref="GrainCallCodec"/>)
 /// through the <see cref="IClusterTransport"/>, and its result or exception comes back.</para>
 /// <para>A silo that receives a forwarded call routes it again by its own view, so a call that reached a silo that
@@ -57,7 +59,7 @@ public sealed partial class GrainRuntime
         }
 
         var moving = SnapshotActivations()
-            .Where(a => !a.GrainClass.IsLocallyPlaced && view.OwnerOf(a.Id.GrainType, a.Id.GrainKey)?.SiloId != view.LocalSiloId)
+            .Where(a => !a.GrainClass.IsLocallyPlaced && OwnerOf(view, a.Id, a.GrainClass)?.SiloId != view.LocalSiloId)
             .ToList();
         var started = moving.Count(static a => a.TryBeginDeactivation(DeactivationReason.PlacementChanged));
         await Task.WhenAll(moving.Select(static a => a.Completion)).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -124,10 +126,10 @@ public sealed partial class GrainRuntime
     /// <summary>Where a call for a grain with no activation here goes: null to activate it here, else the silo to
     /// forward it to. Runs under the directory lock.</summary>
     /// <exception cref="ClusterUnavailableException">No silo owns grains.</exception>
-    private ClusterMember? Place(GrainId id, int hops)
+    private ClusterMember? Place(GrainId id, GrainClassInfo grainClass, int hops)
     {
         var view = _membership!.View;
-        var owner = view.OwnerOf(id.GrainType, id.GrainKey);
+        var owner = OwnerOf(view, id, grainClass);
         var local = view.LocalStatus;
         if (owner is not null && owner.SiloId == view.LocalSiloId)
         {
@@ -139,7 +141,8 @@ public sealed partial class GrainRuntime
             // Stopping: what this silo holds it keeps until deactivated, but new activations belong to the next owner.
             // The last silo of a cluster has nobody to hand over to: it activates here, and shutdown deactivates it
             // again (a grain that calls another while it deactivates).
-            return view.ActiveOwnerOf(id.GrainType, id.GrainKey);
+            var target = grainClass.PlacementOf(id.GrainKey);
+            return view.ActiveOwnerOf(target.GrainType, target.GrainKey);
         }
 
         if (hops >= MaxForwardHops && local == SiloStatus.Active)
@@ -154,6 +157,14 @@ public sealed partial class GrainRuntime
 
         return owner ?? throw new ClusterUnavailableException(
             $"No silo owns grains yet (this silo is {local.ToName()}); grain {id} cannot be called. Retry once the cluster has started.");
+    }
+
+    /// <summary>The silo that owns a grain in <paramref name="view"/>: by rendezvous hashing of its placement target
+    /// (<see cref="PlacedWithAttribute"/>), else of its own type and key.</summary>
+    private static ClusterMember? OwnerOf(ClusterView view, GrainId id, GrainClassInfo grainClass)
+    {
+        var target = grainClass.PlacementOf(id.GrainKey);
+        return view.OwnerOf(target.GrainType, target.GrainKey);
     }
 
     private async Task<TResult> ForwardAsync<TResult>(

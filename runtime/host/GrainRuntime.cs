@@ -446,7 +446,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
 
             if (_membership is not null && !grainClass.IsLocallyPlaced)
             {
-                remote = Place(id, hops);
+                remote = Place(id, grainClass, hops);
                 if (remote is not null)
                 {
                     enqueued = false;

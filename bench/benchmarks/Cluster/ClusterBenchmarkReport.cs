@@ -27,8 +27,9 @@ public sealed record ClusterBenchmarkReport(
 /// <param name="AddsPerSecond">Add requests completed per second.</param>
 /// <param name="MemoriesPerSecond">Memories stored per second.</param>
 /// <param name="Add">Latency of one add request.</param>
-/// <param name="ForwardedPerAdd">Grain calls forwarded between silos per add request (silo to silo, not counting the
-/// client's own request).</param>
+/// <param name="ForwardedPerAdd">Grain calls forwarded from one silo to another per add request: the request's own
+/// MemScheduler call when it reached a silo that does not own it, and any call that grain makes to a grain elsewhere.
+/// Counted process-wide, so a background call of another configuration's silos in the same moment counts too.</param>
 /// <param name="SearchesPerSecond">Searches completed per second.</param>
 /// <param name="Search">Latency of one search.</param>
 /// <param name="ForwardedPerSearch">Grain calls forwarded between silos per search.</param>

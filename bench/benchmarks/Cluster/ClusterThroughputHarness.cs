@@ -226,7 +226,8 @@ public static class ClusterThroughputHarness
             var id = added.Memories[0].Memory.Id;
             var cubeKey = MemCubeKeys.Cube(MemCubeKeys.DefaultTenant, MemCubeKeys.PrivateSpace(user), id);
             var owner = Owner(MemCubeKeys.SchedulerGrainType, schedulerKey);
-            if (Owner(MemCubeKeys.CubeGrainType, cubeKey) != owner)
+            var cubePlacement = new MemCubePlacement().Colocate(cubeKey) ?? new PlacementTarget(MemCubeKeys.CubeGrainType, cubeKey);
+            if (Owner(cubePlacement.GrainType, cubePlacement.GrainKey) != owner)
             {
                 continue;
             }

@@ -160,6 +160,36 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task PlacedWith_AGrainLivesOnTheOwnerOfItsTarget_NotOfItsOwnKey()
+    {
+        await using var cluster = await InMemoryCluster.StartAsync(3);
+
+        // A counter key silo 2 owns, whose companion key would by its own hash live elsewhere.
+        var key = Enumerable.Range(0, 10_000).Select(static i => $"k{i}")
+            .First(k => cluster.OwnerOf("counter", k) == 2 && cluster.OwnerOf("companion", k + "#c") != 2);
+        Assert.Equal(key + "#c", await cluster.Runtime(0).GetGrain<ICompanionGrain>(key + "#c").PingAsync());
+        Assert.Equal(1, await cluster.Runtime(1).GetGrain<ICounterGrain>(key).AddAsync(1));
+        Assert.Equal([0, 0, 2], [cluster.ActivationCount(0), cluster.ActivationCount(1), cluster.ActivationCount(2)]);
+
+        // Without a target the grain is placed by its own key.
+        var plain = Enumerable.Range(0, 10_000).Select(static i => $"p{i}").First(k => cluster.OwnerOf("companion", k) == 1);
+        await cluster.Runtime(0).GetGrain<ICompanionGrain>(plain).PingAsync();
+        Assert.Equal(1, cluster.ActivationCount(1));
+
+        // When silo 2 leaves, the companion and its counter move to the same new owner.
+        var ids = cluster.SiloIds;
+        cluster.SetViews(new Dictionary<string, SiloStatus> { [ids[0]] = SiloStatus.Active, [ids[1]] = SiloStatus.Active });
+        await cluster.Runtime(2).RebalanceAsync(Ct).Within();
+        Assert.Equal(0, cluster.ActivationCount(2));
+        var newOwner = cluster.OwnerOf("counter", key, [ids[0], ids[1]]);
+        var before = cluster.ActivationCount(newOwner);
+        await cluster.Runtime(2).GetGrain<ICompanionGrain>(key + "#c").PingAsync();
+        await cluster.Runtime(2).GetGrain<ICounterGrain>(key).GetAsync();
+        Assert.Equal(before + 2, cluster.ActivationCount(newOwner));
+        Assert.Equal(0, cluster.ActivationCount(2));
+    }
+
+    [Fact]
     public async Task Call_ToAnUnreachableSilo_IsRoutedAgainAfterRefreshing()
     {
         await using var cluster = await InMemoryCluster.StartAsync(3);
