@@ -13,6 +13,12 @@ public static class MemCubeKeys
     /// <summary>The tenant every request belongs to until authentication and tenancy land.</summary>
     public const string DefaultTenant = "default";
 
+    /// <summary>The grain type name of the MemScheduler grains (what placement hashes with <see cref="Scheduler"/>).</summary>
+    public const string SchedulerGrainType = "memscheduler";
+
+    /// <summary>The grain type name of the MemCube grains (what placement hashes with <see cref="Cube"/>).</summary>
+    public const string CubeGrainType = "memcube";
+
     /// <summary>The longest name or id, in characters.</summary>
     public const int MaxNameLength = 64;
 
@@ -35,11 +41,14 @@ public static class MemCubeKeys
     public static bool IsValidCubeId(string? cubeId)
         => !string.IsNullOrEmpty(cubeId) && cubeId.Length <= MaxNameLength && !cubeId.AsSpan().ContainsAnyExcept(IdChars);
 
+    /// <summary>What begins the key of a user's private space (<see cref="PrivateSpace"/>).</summary>
+    public const string PrivateSpacePrefix = "u:";
+
     /// <summary>The space key of a user's private space (<c>u:{user}</c>).</summary>
     /// <param name="userId">A valid user name.</param>
     /// <returns>The space key.</returns>
     /// <exception cref="ArgumentException">The name is invalid.</exception>
-    public static string PrivateSpace(string userId) => "u:" + RequireName(userId, nameof(userId));
+    public static string PrivateSpace(string userId) => PrivateSpacePrefix + RequireName(userId, nameof(userId));
 
     /// <summary>The key of the MemScheduler grain of a user: <c>{tenant}/{user}</c>.</summary>
     /// <param name="tenantId">A valid tenant name.</param>

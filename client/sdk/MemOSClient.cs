@@ -1,34 +1,59 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using MemOS.Grains.Interfaces;
 using MemOS.Grains.Interfaces.Activation;
 using MemOS.Grains.Interfaces.Chat;
 using MemOS.Grains.Interfaces.Memories;
+using MemOS.Grains.Interfaces.Operations;
 using MemOS.Grains.Interfaces.Search;
 using MemOS.Grains.Interfaces.Serialization;
+using MemOS.Runtime;
+using Polly;
+using Polly.Retry;
 
 namespace MemOS.Client;
 
-/// <summary>The .NET client of the MemOS REST API (<c>/v1</c>). Thread-safe; one instance per silo (or gateway) is enough.</summary>
-/// <remarks>Every method throws <see cref="MemOSApiException"/> when the silo answers with an error (the
+/// <summary>The .NET client of the MemOS REST API (<c>/v1</c>). Thread-safe; one instance per application is enough.</summary>
+/// <remarks>
+/// <para>Every method throws <see cref="MemOSApiException"/> when the silo answers with an error (the
 /// <see cref="ApiProblem.Type"/> says which), <see cref="MemOSConnectionException"/> when it cannot be reached, and
-/// <see cref="OperationCanceledException"/> when cancelled.</remarks>
+/// <see cref="OperationCanceledException"/> when cancelled.</para>
+/// <para>Of a cluster (<see cref="MemOSClient(MemOSClientOptions, HttpMessageHandler?)"/>), the client knows several
+/// gateways and, with <see cref="MemOSClientOptions.RouteToOwner"/>, the membership: it sends each user's requests to
+/// the silo that owns the user's MemScheduler, by the same rendezvous hashing the silos place grains with
+/// (<see cref="RendezvousHash"/>), and any silo it cannot reach is skipped until the membership is read again.
+/// Transient failures are retried with exponential back-off (Polly): any request whose connection could not be made,
+/// and, on a 503 or 429 or a connection lost after sending, the requests that are safe to repeat (reads, searches,
+/// updates and deletes, and adds that carry a conversation id, whose message ids make a repeat a no-op).</para>
+/// </remarks>
 public sealed class MemOSClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
+    private readonly Uri[] _gateways;
+    private readonly MemOSClientOptions _options;
+    private readonly ResiliencePipeline _retryAny;
+    private readonly ResiliencePipeline _retryUnsent;
+    private readonly SemaphoreSlim _membershipLock = new(1, 1);
+    private readonly ConcurrentDictionary<Uri, DateTimeOffset> _unreachable = new();
+    private volatile Routing? _routing;
+    private int _gateway;
 
-    /// <summary>Creates a client for the silo at <paramref name="baseAddress"/>.</summary>
+    /// <summary>Creates a client for the silo at <paramref name="baseAddress"/>: every request goes there (a silo of a
+    /// cluster forwards what it does not own), transient failures are retried.</summary>
     /// <param name="baseAddress">The silo's base address, e.g. <c>http://127.0.0.1:5080/</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="baseAddress"/> is null.</exception>
     public MemOSClient(Uri baseAddress)
-        : this(new HttpClient { BaseAddress = baseAddress ?? throw new ArgumentNullException(nameof(baseAddress)) }, ownsHttpClient: true)
+        : this(new MemOSClientOptions { Gateways = [baseAddress ?? throw new ArgumentNullException(nameof(baseAddress))], RouteToOwner = false })
     {
     }
 
-    /// <summary>Creates a client over an existing <see cref="HttpClient"/> whose <see cref="HttpClient.BaseAddress"/> is the silo.</summary>
+    /// <summary>Creates a client over an existing <see cref="HttpClient"/> whose <see cref="HttpClient.BaseAddress"/> is
+    /// the silo: every request goes there once, without retries (the caller's handlers decide).</summary>
     /// <param name="httpClient">The HTTP client; not disposed by this client unless <paramref name="ownsHttpClient"/>.</param>
     /// <param name="ownsHttpClient">Whether <see cref="Dispose"/> disposes <paramref name="httpClient"/>.</param>
     /// <exception cref="ArgumentException">The HTTP client has no base address.</exception>
@@ -42,10 +67,45 @@ public sealed class MemOSClient : IDisposable
 
         _http = httpClient;
         _ownsHttp = ownsHttpClient;
+        _gateways = [WithSlash(httpClient.BaseAddress)];
+        _options = new MemOSClientOptions { Gateways = _gateways, RouteToOwner = false, MaxRetries = 0 };
+        _retryAny = _retryUnsent = ResiliencePipeline.Empty;
     }
 
-    /// <summary>The silo's base address.</summary>
-    public Uri BaseAddress => _http.BaseAddress!;
+    /// <summary>Creates a client of a silo cluster.</summary>
+    /// <param name="options">The gateways, routing and retry settings.</param>
+    /// <param name="handler">The HTTP handler (for custom authentication or tests); a pooled
+    /// <see cref="SocketsHttpHandler"/> when null. Disposed with the client.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">No gateway, a gateway that is not an absolute http(s) URL, a negative retry
+    /// count, or a delay or timeout that is not positive.</exception>
+    public MemOSClient(MemOSClientOptions options, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Gateways is not { Count: > 0 } gateways || gateways.Any(static g => g is null || !g.IsAbsoluteUri || g.Scheme is not ("http" or "https")))
+        {
+            throw new ArgumentException("At least one gateway is needed, each an absolute http or https URL.", nameof(options));
+        }
+
+        if (options.MaxRetries < 0 || options.RetryDelay <= TimeSpan.Zero || options.RequestTimeout <= TimeSpan.Zero
+            || options.MembershipRefreshInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("MaxRetries must be non-negative; RetryDelay, RequestTimeout and MembershipRefreshInterval positive.", nameof(options));
+        }
+
+        _options = options;
+        _gateways = [.. gateways.Select(WithSlash)];
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(5) })
+        {
+            Timeout = options.RequestTimeout,
+        };
+        _ownsHttp = true;
+        _retryAny = CreateRetry(options, onlyUnsent: false);
+        _retryUnsent = CreateRetry(options, onlyUnsent: true);
+    }
+
+    /// <summary>The first gateway: the silo's base address for a client of one silo.</summary>
+    public Uri BaseAddress => _http.BaseAddress ?? _gateways[0];
 
     /// <summary>Remembers messages for a user (<c>POST /v1/memories</c>); all-or-nothing.</summary>
     /// <param name="request">The user, messages and optional conversation id.</param>
@@ -53,7 +113,7 @@ public sealed class MemOSClient : IDisposable
     /// <returns>The memories built, in message order.</returns>
     public Task<AddMemoriesResponse> AddAsync(AddMemoriesRequest request, CancellationToken cancellationToken = default)
         => SendAsync(HttpMethod.Post, "v1/memories", request, MemOSJsonContext.Default.AddMemoriesRequest,
-            MemOSJsonContext.Default.AddMemoriesResponse, null, cancellationToken);
+            MemOSJsonContext.Default.AddMemoriesResponse, null, request?.User, idempotent: request?.ConversationId is not null, cancellationToken);
 
     /// <summary>Searches a user's memories (<c>POST /v1/search</c>).</summary>
     /// <param name="request">The user, query, topK and optional token budget.</param>
@@ -61,7 +121,7 @@ public sealed class MemOSClient : IDisposable
     /// <returns>The hits.</returns>
     public Task<SearchResponse> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
         => SendAsync(HttpMethod.Post, "v1/search", request, MemOSJsonContext.Default.SearchRequest,
-            MemOSJsonContext.Default.SearchResponse, null, cancellationToken);
+            MemOSJsonContext.Default.SearchResponse, null, request?.User, idempotent: true, cancellationToken);
 
     /// <summary>Gets one memory (<c>GET /v1/memories/{id}</c>); its <see cref="MemoryRecord.Version"/> is the ETag to update with.</summary>
     /// <param name="user">The owning user.</param>
@@ -70,7 +130,7 @@ public sealed class MemOSClient : IDisposable
     /// <returns>The memory.</returns>
     public Task<MemoryRecord> GetAsync(string user, string id, CancellationToken cancellationToken = default)
         => SendAsync<object, MemoryRecord>(HttpMethod.Get, MemoryPath(id, user), null, null,
-            MemOSJsonContext.Default.MemoryRecord, null, cancellationToken);
+            MemOSJsonContext.Default.MemoryRecord, null, user, idempotent: true, cancellationToken);
 
     /// <summary>Updates a memory if it is still at <paramref name="expectedVersion"/> (<c>PATCH /v1/memories/{id}</c> with <c>If-Match</c>).</summary>
     /// <param name="user">The owning user.</param>
@@ -82,7 +142,7 @@ public sealed class MemOSClient : IDisposable
     public Task<MemoryRecord> UpdateAsync(
         string user, string id, MemoryUpdate update, long expectedVersion, CancellationToken cancellationToken = default)
         => SendAsync(HttpMethod.Patch, MemoryPath(id, null), new UpdateMemoryRequest(user, update),
-            MemOSJsonContext.Default.UpdateMemoryRequest, MemOSJsonContext.Default.MemoryRecord, expectedVersion, cancellationToken);
+            MemOSJsonContext.Default.UpdateMemoryRequest, MemOSJsonContext.Default.MemoryRecord, expectedVersion, user, idempotent: true, cancellationToken);
 
     /// <summary>Erases a memory (<c>DELETE /v1/memories/{id}</c>).</summary>
     /// <param name="user">The owning user.</param>
@@ -91,7 +151,7 @@ public sealed class MemOSClient : IDisposable
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>A task that completes when erased.</returns>
     public Task DeleteAsync(string user, string id, long? expectedVersion = null, CancellationToken cancellationToken = default)
-        => SendAsync<object, object>(HttpMethod.Delete, MemoryPath(id, user), null, null, null, expectedVersion, cancellationToken);
+        => SendAsync<object, object>(HttpMethod.Delete, MemoryPath(id, user), null, null, null, expectedVersion, user, idempotent: true, cancellationToken);
 
     /// <summary>Gets a memory's versions, oldest first (<c>GET /v1/memories/{id}/history</c>).</summary>
     /// <param name="user">The owning user.</param>
@@ -100,7 +160,7 @@ public sealed class MemOSClient : IDisposable
     /// <returns>The history.</returns>
     public Task<MemoryHistory> GetHistoryAsync(string user, string id, CancellationToken cancellationToken = default)
         => SendAsync<object, MemoryHistory>(HttpMethod.Get, MemoryPath(id, user, "/history"), null, null,
-            MemOSJsonContext.Default.MemoryHistory, null, cancellationToken);
+            MemOSJsonContext.Default.MemoryHistory, null, user, idempotent: true, cancellationToken);
 
     /// <summary>Re-embeds a user's memories whose vectors came from another embedder model than the silo's
     /// (<c>POST /v1/memories/reembed</c>), after an embedder change.</summary>
@@ -112,7 +172,7 @@ public sealed class MemOSClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(user);
         return SendAsync<object, ReembedResponse>(HttpMethod.Post, "v1/memories/reembed?user=" + Uri.EscapeDataString(user),
-            null, null, MemOSJsonContext.Default.ReembedResponse, null, cancellationToken);
+            null, null, MemOSJsonContext.Default.ReembedResponse, null, user, idempotent: true, cancellationToken);
     }
 
     /// <summary>Answers a message with the user's memories (<c>POST /v1/chat</c>): the silo retrieves them within the token
@@ -125,7 +185,7 @@ public sealed class MemOSClient : IDisposable
     /// (<c>urn:memos:problem:inference-unavailable</c>) when it has no generation model.</exception>
     public Task<ChatResponse> ChatAsync(ChatRequest request, CancellationToken cancellationToken = default)
         => SendAsync(HttpMethod.Post, "v1/chat", request, MemOSJsonContext.Default.ChatRequest,
-            MemOSJsonContext.Default.ChatResponse, null, cancellationToken);
+            MemOSJsonContext.Default.ChatResponse, null, request?.User, idempotent: false, cancellationToken);
 
     /// <summary>Asks for the activation (precomputed KV cache) of the block made of some memories
     /// (<c>POST /v1/memories/activate</c>).</summary>
@@ -137,7 +197,7 @@ public sealed class MemOSClient : IDisposable
     /// generation model).</exception>
     public Task<ActivationRecord> ActivateAsync(ActivateRequest request, CancellationToken cancellationToken = default)
         => SendAsync(HttpMethod.Post, "v1/memories/activate", request, MemOSJsonContext.Default.ActivateRequest,
-            MemOSJsonContext.Default.ActivationRecord, null, cancellationToken);
+            MemOSJsonContext.Default.ActivationRecord, null, request?.User, idempotent: true, cancellationToken);
 
     /// <summary>Lists a user's activation MemCubes, oldest first (<c>GET /v1/memories/activations</c>).</summary>
     /// <param name="user">The owning user.</param>
@@ -148,7 +208,7 @@ public sealed class MemOSClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(user);
         var list = await SendAsync<object, ActivationList>(HttpMethod.Get, "v1/memories/activations?user=" + Uri.EscapeDataString(user),
-            null, null, MemOSJsonContext.Default.ActivationList, null, cancellationToken);
+            null, null, MemOSJsonContext.Default.ActivationList, null, user, idempotent: true, cancellationToken);
         return list.Activations;
     }
 
@@ -159,7 +219,7 @@ public sealed class MemOSClient : IDisposable
     {
         try
         {
-            using var response = await _http.GetAsync("healthz", cancellationToken);
+            using var response = await _http.GetAsync(new Uri(Gateway(), "healthz"), cancellationToken);
             return response.IsSuccessStatusCode;
         }
         catch (HttpRequestException)
@@ -168,6 +228,22 @@ public sealed class MemOSClient : IDisposable
         }
     }
 
+    /// <summary>Reads the cluster's membership now (<c>GET /v1/cluster/members</c> of a gateway), as the client does by
+    /// itself every <see cref="MemOSClientOptions.MembershipRefreshInterval"/> when it routes to owners.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The membership.</returns>
+    public Task<ClusterMembers> GetMembersAsync(CancellationToken cancellationToken = default)
+        => SendAsync<object, ClusterMembers>(HttpMethod.Get, "v1/cluster/members", null, null,
+            MemOSJsonContext.Default.ClusterMembers, null, null, idempotent: true, cancellationToken);
+
+    /// <summary>The silo a request of <paramref name="user"/> goes to now: the owner of the user's MemScheduler when
+    /// the client routes to owners and knows the membership, else a gateway.</summary>
+    /// <param name="user">The user.</param>
+    /// <param name="cancellationToken">Cancels reading the membership.</param>
+    /// <returns>The silo's base address.</returns>
+    public async Task<Uri> ResolveAsync(string user, CancellationToken cancellationToken = default)
+        => await TargetAsync(user, cancellationToken);
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -175,6 +251,8 @@ public sealed class MemOSClient : IDisposable
         {
             _http.Dispose();
         }
+
+        _membershipLock.Dispose();
     }
 
     private static string MemoryPath(string id, string? user, string suffix = "")
@@ -184,11 +262,143 @@ public sealed class MemOSClient : IDisposable
         return user is null ? path : path + "?user=" + Uri.EscapeDataString(user);
     }
 
+    private static Uri WithSlash(Uri address) => address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/");
+
+    private static bool IsRetryable(Exception exception, bool onlyUnsent) => exception switch
+    {
+        MemOSConnectionException { RequestSent: false } => true,
+        MemOSConnectionException => !onlyUnsent,
+        MemOSApiException { IsTransient: true } => !onlyUnsent,
+        _ => false,
+    };
+
+    private ResiliencePipeline CreateRetry(MemOSClientOptions options, bool onlyUnsent)
+    {
+        if (options.MaxRetries == 0)
+        {
+            return ResiliencePipeline.Empty;
+        }
+
+        return new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && IsRetryable(e, onlyUnsent)),
+                OnRetry = args =>
+                {
+                    if (args.Outcome.Exception is MemOSConnectionException { BaseAddress: { } failed })
+                    {
+                        // Skip that silo until the membership is read again, and read it again now.
+                        _unreachable[failed] = DateTimeOffset.UtcNow + options.MembershipRefreshInterval;
+                        _routing = null;
+                        Interlocked.Increment(ref _gateway);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    private Uri Gateway()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var start = Volatile.Read(ref _gateway);
+        for (var i = 0; i < _gateways.Length; i++)
+        {
+            var gateway = _gateways[(int)((uint)(start + i) % _gateways.Length)];
+            if (!_unreachable.TryGetValue(gateway, out var until) || until < now)
+            {
+                return gateway;
+            }
+        }
+
+        return _gateways[(int)((uint)start % _gateways.Length)];
+    }
+
+    private async ValueTask<Uri> TargetAsync(string? user, CancellationToken cancellationToken)
+    {
+        var gateway = Gateway();
+        if (!_options.RouteToOwner || user is null || !MemCubeKeys.IsValidName(user))
+        {
+            return gateway;
+        }
+
+        var routing = _routing;
+        if (routing is null || routing.FetchedAt + _options.MembershipRefreshInterval < DateTimeOffset.UtcNow)
+        {
+            routing = await RefreshRoutingAsync(gateway, cancellationToken);
+        }
+
+        if (routing.PlacementSilos.Length == 0)
+        {
+            return gateway;
+        }
+
+        var owner = routing.PlacementSilos[RendezvousHash.Owner(
+            MemCubeKeys.SchedulerGrainType, MemCubeKeys.Scheduler(MemCubeKeys.DefaultTenant, user), routing.PlacementSilos)];
+        return routing.Endpoints.TryGetValue(owner, out var endpoint)
+               && !(_unreachable.TryGetValue(endpoint, out var until) && until >= DateTimeOffset.UtcNow)
+            ? endpoint
+            : gateway;
+    }
+
+    private async Task<Routing> RefreshRoutingAsync(Uri gateway, CancellationToken cancellationToken)
+    {
+        await _membershipLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_routing is { } fresh && fresh.FetchedAt + _options.MembershipRefreshInterval >= DateTimeOffset.UtcNow)
+            {
+                return fresh;
+            }
+
+            Routing routing;
+            try
+            {
+                var members = await SendOnceAsync<object, ClusterMembers>(
+                    gateway, HttpMethod.Get, "v1/cluster/members", null, null, MemOSJsonContext.Default.ClusterMembers, null, cancellationToken);
+                routing = members.Placement == ClusterMembers.RendezvousPlacement
+                    ? new Routing(
+                        DateTimeOffset.UtcNow,
+                        [.. members.PlacementSilos],
+                        members.Silos.Where(static s => s.Address.Length > 0 && Uri.IsWellFormedUriString(s.Address, UriKind.Absolute))
+                            .ToDictionary(static s => s.Id, static s => WithSlash(new Uri(s.Address)), StringComparer.Ordinal))
+                    : Routing.None;
+            }
+            catch (MemOSException)
+            {
+                // A silo without the route, or none reachable: use the gateways until the next refresh.
+                routing = Routing.None;
+            }
+
+            _routing = routing;
+            return routing;
+        }
+        finally
+        {
+            _membershipLock.Release();
+        }
+    }
+
     private async Task<TResponse> SendAsync<TRequest, TResponse>(
         HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType,
+        JsonTypeInfo<TResponse>? responseType, long? ifMatchVersion, string? user, bool idempotent, CancellationToken cancellationToken)
+    {
+        var pipeline = idempotent ? _retryAny : _retryUnsent;
+        return await pipeline.ExecuteAsync(
+            async token => await SendOnceAsync(await TargetAsync(user, token), method, path, body, requestType, responseType, ifMatchVersion, token),
+            cancellationToken);
+    }
+
+    private async Task<TResponse> SendOnceAsync<TRequest, TResponse>(
+        Uri target, HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType,
         JsonTypeInfo<TResponse>? responseType, long? ifMatchVersion, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path);
+        using var request = new HttpRequestMessage(method, new Uri(target, path));
         if (body is not null && requestType is not null)
         {
             request.Content = JsonContent.Create(body, requestType);
@@ -206,7 +416,11 @@ public sealed class MemOSClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new MemOSConnectionException(_http.BaseAddress, e);
+            throw new MemOSConnectionException(target, e, requestSent: e.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError));
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MemOSConnectionException(target, new TimeoutException($"No answer within {_http.Timeout.TotalSeconds:0.#} s.", e));
         }
 
         using (response)
@@ -224,6 +438,11 @@ public sealed class MemOSClient : IDisposable
             return await response.Content.ReadFromJsonAsync(responseType, cancellationToken)
                    ?? throw new MemOSException($"The silo answered {method} {path} with an empty body.");
         }
+    }
+
+    private sealed record Routing(DateTimeOffset FetchedAt, string[] PlacementSilos, Dictionary<string, Uri> Endpoints)
+    {
+        public static Routing None => new(DateTimeOffset.UtcNow, [], []);
     }
 
     private static async Task<MemOSApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -7,7 +7,8 @@ namespace MemOS.Grains.Interfaces.Operations;
 /// the <c>/dashboard</c> page. Counts and ids only, never memory text.</summary>
 /// <param name="GeneratedAt">When the snapshot was taken.</param>
 /// <param name="Silo">The silo answering.</param>
-/// <param name="Silos">The live silos it knows (itself, until cluster membership lands).</param>
+/// <param name="Silos">Every silo it knows, itself included (the members of the cluster's membership table; itself
+/// alone for an embedded silo), ordered by id.</param>
 /// <param name="Activations">Live grain activations by grain type.</param>
 /// <param name="Cubes">Stored MemCubes by tenant, kind and lifecycle state.</param>
 /// <param name="Scheduler">MemScheduler activity since the silo started.</param>
@@ -24,7 +25,7 @@ public sealed record SiloOverview(
 /// <summary>One silo.</summary>
 /// <param name="Id">Its id, unique per process start.</param>
 /// <param name="Address">Its base address.</param>
-/// <param name="Status">Its membership status (<c>active</c>, <c>shutting_down</c>).</param>
+/// <param name="Status">Its membership status (<c>joining</c>, <c>active</c>, <c>shutting_down</c>, <c>dead</c>).</param>
 /// <param name="StartedAt">When it started.</param>
 /// <param name="Version">The MemOS version it runs.</param>
 public sealed record SiloInfo(

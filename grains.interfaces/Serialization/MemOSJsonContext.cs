@@ -5,7 +5,8 @@ using MemOS.Grains.Interfaces.Search;
 
 namespace MemOS.Grains.Interfaces.Serialization;
 
-/// <summary>System.Text.Json source-generated metadata for every DTO that crosses the wire (REST API and client SDK).</summary>
+/// <summary>System.Text.Json source-generated metadata for every DTO that crosses the wire: the REST API and client SDK,
+/// and the arguments and results of grain calls forwarded between silos.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AddMemoriesRequest))]
 [JsonSerializable(typeof(AddMemoriesResponse))]
@@ -16,6 +17,12 @@ namespace MemOS.Grains.Interfaces.Serialization;
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(ReembedResponse))]
 [JsonSerializable(typeof(Operations.SiloOverview))]
+[JsonSerializable(typeof(Operations.ClusterMembers))]
+[JsonSerializable(typeof(IReadOnlyList<ConversationMessage>))]
+[JsonSerializable(typeof(MemCubeDraft))]
+[JsonSerializable(typeof(MemoryUpdate))]
+[JsonSerializable(typeof(MemoryEmbedding))]
+[JsonSerializable(typeof(MemorySearchQuery))]
 [JsonSerializable(typeof(Chat.ChatRequest))]
 [JsonSerializable(typeof(Chat.ChatResponse))]
 [JsonSerializable(typeof(Activation.ActivateRequest))]

@@ -15,6 +15,7 @@ namespace MemOS.Grains.Activation;
 /// of one (stale after a tag-only update, say) makes the other miss once, which falls back to plaintext and marks it
 /// evicted for the policy to promote again. Erasure needs the drop: the cache holds the erased text.</remarks>
 [GrainType(GrainTypeName)]
+[PlacedWith(typeof(MemCubePlacement))]
 public sealed partial class ActivationCubeGrain : Grain, IActivationCubeGrain
 {
     /// <summary>The grain type name, part of every stored key.</summary>

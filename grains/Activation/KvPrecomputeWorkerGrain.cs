@@ -12,16 +12,16 @@ namespace MemOS.Grains.Activation;
 /// multi-sequence decode), and reports each cache to its activation MemCube.</summary>
 /// <remarks>
 /// <para>The runtime has no stateless workers (Orleans' <c>[StatelessWorker]</c>: local placement, any number of
-/// activations). This worker is an ordinary grain with one activation per silo: callers address it by
-/// <see cref="IKvPrecomputeWorkerGrain.LocalKey"/>, which each silo's runtime resolves to its own activation, so it uses
-/// that silo's model and KV cache store. When placement across silos lands, this grain type must be placed locally
-/// (never forwarded), as a stateless worker would be. One activation per silo also suits the hardware: a decode uses
-/// every core.</para>
+/// activations). This worker is a grain with <see cref="LocalPlacementAttribute"/> and one key
+/// (<see cref="IKvPrecomputeWorkerGrain.LocalKey"/>): each silo activates its own, never forwards calls to it, so it
+/// uses that silo's model and KV cache store, the one the silo's chats read. One activation per silo also suits the
+/// hardware: a decode uses every core.</para>
 /// <para>Enqueueing returns at once, so a MemScheduler never waits for a decode; the worker then calls itself (a call it
 /// does not await, which runs as its next turn) to drain the queue, so batches that arrive meanwhile are decoded
 /// together.</para>
 /// </remarks>
 [GrainType(GrainTypeName)]
+[LocalPlacement]
 public sealed partial class KvPrecomputeWorkerGrain : Grain, IKvPrecomputeWorkerGrain
 {
     /// <summary>The grain type name.</summary>

@@ -13,6 +13,7 @@ namespace MemOS.Grains.Memories;
 /// before the call returns; access statistics are kept in memory and written by a timer or on deactivation, since
 /// losing a few counts in a crash costs nothing while writing on every search would.</summary>
 [GrainType(GrainTypeName)]
+[PlacedWith(typeof(MemCubePlacement))]
 public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
 {
     /// <summary>The grain type name, part of every stored key.</summary>

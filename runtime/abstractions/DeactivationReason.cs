@@ -14,4 +14,7 @@ public enum DeactivationReason
 
     /// <summary><see cref="Grain.OnActivateAsync"/> failed or the activation faulted.</summary>
     ActivationFailed,
+
+    /// <summary>A membership change gave the grain to another silo; its next call activates it there.</summary>
+    PlacementChanged,
 }

@@ -9,6 +9,7 @@ internal sealed class GrainClassInfo
 {
     private readonly ConstructorInfo _constructor;
     private readonly ParameterBinding[] _parameters;
+    private readonly IPlacementAffinity? _affinity;
 
     private GrainClassInfo(Type grainClass, string grainType, ConstructorInfo constructor, ParameterBinding[] parameters)
     {
@@ -17,6 +18,12 @@ internal sealed class GrainClassInfo
         _constructor = constructor;
         _parameters = parameters;
         HasPersistentState = parameters.Any(static p => p.StateName is not null);
+        IsLocallyPlaced = grainClass.GetCustomAttribute<LocalPlacementAttribute>(inherit: false) is not null;
+        _affinity = CreateAffinity(grainClass);
+        if (IsLocallyPlaced && _affinity is not null)
+        {
+            throw new InvalidOperationException($"Grain class {grainClass.FullName} cannot be both [LocalPlacement] and [PlacedWith].");
+        }
     }
 
     public Type GrainClass { get; }
@@ -24,6 +31,44 @@ internal sealed class GrainClassInfo
     public string GrainType { get; }
 
     public bool HasPersistentState { get; }
+
+    /// <summary>Whether the class carries <see cref="LocalPlacementAttribute"/>: activated on the calling silo, never
+    /// forwarded nor moved by a membership change.</summary>
+    public bool IsLocallyPlaced { get; }
+
+    /// <summary>What rendezvous placement hashes for a grain of this class: the target of its
+    /// <see cref="PlacedWithAttribute"/> affinity, else its own type and key.</summary>
+    /// <exception cref="InvalidOperationException">The affinity named an empty type or key.</exception>
+    public PlacementTarget PlacementOf(string grainKey)
+    {
+        if (_affinity?.Colocate(grainKey) is not { } target)
+        {
+            return new PlacementTarget(GrainType, grainKey);
+        }
+
+        if (string.IsNullOrEmpty(target.GrainType) || target.GrainKey is null)
+        {
+            throw new InvalidOperationException($"The placement affinity of {GrainClass.Name} named an empty grain type or key for '{grainKey}'.");
+        }
+
+        return target;
+    }
+
+    private static IPlacementAffinity? CreateAffinity(Type grainClass)
+    {
+        if (grainClass.GetCustomAttribute<PlacedWithAttribute>(inherit: false) is not { } attribute)
+        {
+            return null;
+        }
+
+        if (!typeof(IPlacementAffinity).IsAssignableFrom(attribute.Affinity) || attribute.Affinity.GetConstructor(Type.EmptyTypes) is null)
+        {
+            throw new InvalidOperationException(
+                $"[PlacedWith({attribute.Affinity.Name})] on {grainClass.FullName}: the type must implement {nameof(IPlacementAffinity)} and have a public parameterless constructor.");
+        }
+
+        return (IPlacementAffinity)Activator.CreateInstance(attribute.Affinity)!;
+    }
 
     /// <summary>The grain type name: <see cref="GrainTypeAttribute"/> or the lower-cased class name without a
     /// trailing "Grain".</summary>

@@ -48,9 +48,10 @@ internal static class GrainMethodInvoker
         switch (GetReturnKind(method.ReturnType))
         {
             case ReturnKind.Task:
-                return (reference, arguments) => reference.InvokeAsync<object?>(grain => AwaitTask(method, grain, arguments));
+                return (reference, arguments) => reference.InvokeAsync<object?>(method, arguments, grain => AwaitTask(method, grain, arguments));
             case ReturnKind.ValueTask:
-                return (reference, arguments) => new ValueTask(reference.InvokeAsync<object?>(grain => AwaitValueTask(method, grain, arguments)));
+                return (reference, arguments) => new ValueTask(
+                    reference.InvokeAsync<object?>(method, arguments, grain => AwaitValueTask(method, grain, arguments)));
             case ReturnKind.TaskOfT:
             case ReturnKind.ValueTaskOfT:
                 var factoryName = GetReturnKind(method.ReturnType) == ReturnKind.TaskOfT ? nameof(CreateTaskOfT) : nameof(CreateValueTaskOfT);
@@ -64,11 +65,37 @@ internal static class GrainMethodInvoker
     }
 
     private static Func<GrainReference, object?[]?, object> CreateTaskOfT<TResult>(MethodInfo method)
-        => (reference, arguments) => reference.InvokeAsync(grain => (Task<TResult>)Call(method, grain, arguments));
+        => (reference, arguments) => reference.InvokeAsync(method, arguments, grain => (Task<TResult>)Call(method, grain, arguments));
 
     private static Func<GrainReference, object?[]?, object> CreateValueTaskOfT<TResult>(MethodInfo method)
         => (reference, arguments) => new ValueTask<TResult>(
-            reference.InvokeAsync(grain => ((ValueTask<TResult>)Call(method, grain, arguments)).AsTask()));
+            reference.InvokeAsync(method, arguments, grain => ((ValueTask<TResult>)Call(method, grain, arguments)).AsTask()));
+
+    /// <summary>The declared result type of a grain method (<see langword="null"/> for <see cref="Task"/> and
+    /// <see cref="ValueTask"/>).</summary>
+    public static Type? ResultType(MethodInfo method)
+        => GetReturnKind(method.ReturnType) is ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT ? method.ReturnType.GetGenericArguments()[0] : null;
+
+    /// <summary>Calls a grain method and returns its result boxed (null for methods returning no value): the body of a
+    /// call forwarded from another silo, whose result is serialized by <see cref="ResultType"/>.</summary>
+    public static async Task<object?> InvokeBoxedAsync(MethodInfo method, Grain grain, object?[]? arguments)
+    {
+        var returned = Call(method, grain, arguments);
+        switch (returned)
+        {
+            case ValueTask valueTask:
+                await valueTask.ConfigureAwait(false);
+                return null;
+            case Task task:
+                await task.ConfigureAwait(false);
+                return GetReturnKind(method.ReturnType) == ReturnKind.TaskOfT ? task.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
+            default:
+                // ValueTask<T>: convert to its Task<T>.
+                var asTask = (Task)returned.GetType().GetMethod(nameof(ValueTask<object>.AsTask))!.Invoke(returned, null)!;
+                await asTask.ConfigureAwait(false);
+                return asTask.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(asTask);
+        }
+    }
 
     private static async Task<object?> AwaitTask(MethodInfo method, Grain grain, object?[]? arguments)
     {

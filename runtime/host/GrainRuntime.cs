@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using MemOS.Runtime.Cluster;
 using MemOS.Runtime.Hosting;
 using MemOS.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,7 +56,9 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
         ILoggerFactory? loggerFactory,
         IEnumerable<GrainRegistration> registrations,
         IGrainStorage? storage,
-        IMeterFactory? meterFactory)
+        IMeterFactory? meterFactory,
+        IClusterMembership? membership = null,
+        IClusterTransport? transport = null)
     {
         Options = options.Value;
         TimeProvider = timeProvider;
@@ -69,6 +72,15 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
             .ToDictionary(static g => g.Key, static g => g.Select(static r => r.GrainClass).Distinct().ToArray());
         CheckGrainTypeNamesAreUnique(_implementations.Values.SelectMany(static c => c).Distinct());
         Metrics = new RuntimeMetrics(meterFactory, ObserveLiveActivations, ObserveQueueLengths);
+        _codec = new GrainCallCodec(Options.CallSerializerOptions);
+
+        // Without a transport the silo is a cluster of one: every grain is local, whatever the membership says.
+        if (membership is not null && transport is not null)
+        {
+            _membership = membership;
+            _transport = transport;
+            membership.ViewChanged += OnViewChanged;
+        }
     }
 
     /// <summary>The number of activations in this runtime, including those being activated or deactivated.</summary>
@@ -286,15 +298,31 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
         (Storage as IDisposable)?.Dispose();
     }
 
-    internal async Task<TResult> InvokeAsync<TResult>(GrainId id, GrainClassInfo grainClass, Func<Grain, Task<TResult>> body)
+    internal async Task<TResult> InvokeAsync<TResult>(
+        GrainId id, GrainInterfaceInfo interfaceInfo, MethodInfo method, object?[]? arguments, Func<Grain, Task<TResult>> body, int hops)
     {
+        var failedSends = 0;
         while (true)
         {
             var call = new CallWorkItem<TResult>(body);
-            var activation = Enqueue(id, grainClass, call, out var enqueued);
+            var activation = Enqueue(id, interfaceInfo.GrainClass, call, hops, out var enqueued, out var remote);
+            if (remote is not null)
+            {
+                try
+                {
+                    return await ForwardAsync<TResult>(remote, id, interfaceInfo, method, arguments, hops).ConfigureAwait(false);
+                }
+                catch (ClusterTransportException exception) when (!exception.Delivered && ++failedSends < MaxSendAttempts)
+                {
+                    // The call never reached the silo: it died or stops. Re-read the membership and route again.
+                    await RecoverFromFailedSendAsync(remote, exception, failedSends, CancellationTokenOf(method, arguments)).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
             if (!enqueued)
             {
-                await activation.Completion.ConfigureAwait(false);
+                await activation!.Completion.ConfigureAwait(false);
                 continue;
             }
 
@@ -304,7 +332,7 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
             }
             catch (CallForwardedException)
             {
-                await activation.Completion.ConfigureAwait(false);
+                await activation!.Completion.ConfigureAwait(false);
             }
         }
     }
@@ -395,9 +423,14 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
         return GrainInterfaceInfo.Create(interfaceType, grainClass);
     }
 
-    private GrainActivation Enqueue(GrainId id, GrainClassInfo grainClass, CallWorkItem call, out bool enqueued)
+    /// <summary>Puts a call in the mailbox of the grain's activation in this runtime, creating the activation when this
+    /// silo owns the grain; or, when another silo owns it and no activation is here, returns that silo in
+    /// <paramref name="remote"/> (an activation that exists here takes the call even if a new view gives the grain away:
+    /// it is being handed over, and the next calls go to the owner once it is gone).</summary>
+    private GrainActivation? Enqueue(GrainId id, GrainClassInfo grainClass, CallWorkItem call, int hops, out bool enqueued, out ClusterMember? remote)
     {
         GrainActivation activation;
+        remote = null;
         lock (_directoryLock)
         {
             if (_activations.TryGetValue(id, out var existing))
@@ -409,6 +442,16 @@ public sealed partial class GrainRuntime : IGrainFactory, IHostedService, IAsync
             if (_stopped)
             {
                 throw new InvalidOperationException($"The grain runtime is stopped; grain {id} cannot be activated.");
+            }
+
+            if (_membership is not null && !grainClass.IsLocallyPlaced)
+            {
+                remote = Place(id, grainClass, hops);
+                if (remote is not null)
+                {
+                    enqueued = false;
+                    return null;
+                }
             }
 
             activation = new GrainActivation(this, id, grainClass);

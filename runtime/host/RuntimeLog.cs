@@ -37,4 +37,18 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "Grain runtime stop was cancelled with {Count} activations still live")]
     public static partial void LogWarningStopCancelled(this ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information,
+        Message = "Deactivated {Count} activations whose grains cluster view {ViewVersion} places on other silos")]
+    public static partial void LogInformationRebalanced(this ILogger logger, int count, long viewVersion);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning,
+        Message = "A grain call could not be delivered to silo {SiloId} at {Endpoint} (attempt {Attempt}); routing it again")]
+    public static partial void LogWarningForwardFailed(this ILogger logger, Exception exception, string siloId, Uri endpoint, int attempt);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Warning, Message = "Re-reading the cluster membership after a failed call failed")]
+    public static partial void LogWarningRefreshFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Error, Message = "Deactivating the grains a new cluster view places elsewhere failed")]
+    public static partial void LogErrorRebalanceFailed(this ILogger logger, Exception exception);
 }

@@ -11,6 +11,9 @@ internal sealed class RuntimeMetrics : IDisposable
     /// <summary>The name of the span of one grain call.</summary>
     public const string CallSpanName = "grain.call";
 
+    /// <summary>The name of the span of a grain call forwarded to another silo (on the calling silo).</summary>
+    public const string ForwardSpanName = "grain.forward";
+
     /// <summary>Spans of grain calls (activity source <see cref="MeterName"/>).</summary>
     public static readonly ActivitySource ActivitySource = new(MeterName);
 
@@ -21,6 +24,7 @@ internal sealed class RuntimeMetrics : IDisposable
     private readonly Counter<long> _created;
     private readonly Counter<long> _deactivated;
     private readonly Histogram<double> _callDuration;
+    private readonly Histogram<double> _forwardDuration;
 
     public RuntimeMetrics(
         IMeterFactory? meterFactory,
@@ -44,7 +48,7 @@ internal sealed class RuntimeMetrics : IDisposable
         _deactivated = meter.CreateCounter<long>(
             "memos.runtime.activation.deactivated",
             unit: "{activation}",
-            description: "Grain activations deactivated, by reason (idle_timeout, application_requested, shutting_down, activation_failed).");
+            description: "Grain activations deactivated, by reason (idle_timeout, application_requested, shutting_down, activation_failed, placement_changed).");
         meter.CreateObservableUpDownCounter(
             "memos.runtime.activations",
             observeLiveActivations,
@@ -59,6 +63,10 @@ internal sealed class RuntimeMetrics : IDisposable
             "memos.runtime.call.duration",
             unit: "s",
             description: "Time a grain call runs as a turn of its activation, from dequeue to completion (queueing excluded).");
+        _forwardDuration = meter.CreateHistogram<double>(
+            "memos.runtime.forward.duration",
+            unit: "s",
+            description: "Time a grain call forwarded to the silo that owns the grain takes, on the calling silo, by outcome (ok, exception, transport_error).");
     }
 
     public static string ToTag(DeactivationReason reason) => reason switch
@@ -67,6 +75,7 @@ internal sealed class RuntimeMetrics : IDisposable
         DeactivationReason.ApplicationRequested => "application_requested",
         DeactivationReason.ShuttingDown => "shutting_down",
         DeactivationReason.ActivationFailed => "activation_failed",
+        DeactivationReason.PlacementChanged => "placement_changed",
         _ => "unknown",
     };
 
@@ -85,6 +94,14 @@ internal sealed class RuntimeMetrics : IDisposable
         if (_callDuration.Enabled)
         {
             _callDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("grain.type", grainType));
+        }
+    }
+
+    public void RecordForward(string grainType, string outcome, TimeSpan duration)
+    {
+        if (_forwardDuration.Enabled)
+        {
+            _forwardDuration.Record(duration.TotalSeconds, new TagList { { "grain.type", grainType }, { "outcome", outcome } });
         }
     }
 

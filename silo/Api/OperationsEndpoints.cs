@@ -31,7 +31,7 @@ public static class OperationsEndpoints
             .Select(p => new ActivationCount(p.Key, p.Value)).ToList();
         var census = cubes.Census().Select(c => new CubeCount(c.Tenant, c.Kind, c.State, c.Count)).ToList();
         var activity = new SchedulerActivity(scheduler.Searches, scheduler.Adds, scheduler.MemoriesAdded, embedder.ModelId);
-        var self = membership.ToInfo();
-        return TypedResults.Ok(new SiloOverview(time.GetUtcNow(), self, [self], activations, census, activity, cubes.RecentEvents(OverviewEvents)));
+        return TypedResults.Ok(new SiloOverview(
+            time.GetUtcNow(), membership.ToInfo(), membership.Silos(), activations, census, activity, cubes.RecentEvents(OverviewEvents)));
     }
 }

@@ -42,6 +42,9 @@ public static class ProblemTypes
     /// <summary>The embedder (a model or a remote embeddings endpoint) failed in a way retrying will not fix (502).</summary>
     public const string EmbedderFailed = "urn:memos:problem:embedder-failed";
 
+    /// <summary>An internal cluster route was called without the cluster secret (401).</summary>
+    public const string Unauthorized = "urn:memos:problem:unauthorized";
+
     /// <summary>Chat and activation memory need a generation model and the silo has none (503); the detail names the
     /// setting (<c>MemOS:Inference:ModelPath</c>).</summary>
     public const string InferenceUnavailable = "urn:memos:problem:inference-unavailable";

@@ -16,11 +16,12 @@ namespace MemOS.Silo.Hosting;
 /// <summary>Builder extensions that assemble a silo: grain runtime, storage, grains, REST API.</summary>
 public static class MemOSSiloHostingExtensions
 {
-    /// <summary>Registers everything a silo runs: the grain runtime with its storage, the MemOS grains, the embedder,
-    /// the generation model (when <c>MemOS:Inference:ModelPath</c> names one), JSON, problem details and OpenAPI. Grain
-    /// state lives in PostgreSQL when the connection string <c>ConnectionStrings:MemOS</c>
-    /// (<see cref="SiloOptions.ConnectionStringName"/>) is set, otherwise in embedded SQLite in
-    /// <see cref="SiloOptions.DataDirectory"/>.</summary>
+    /// <summary>Registers everything a silo runs: the grain runtime with its storage and cluster membership, the MemOS
+    /// grains, the embedder, the generation model (when <c>MemOS:Inference:ModelPath</c> names one), JSON, problem
+    /// details and OpenAPI. When the connection string <c>ConnectionStrings:MemOS</c>
+    /// (<see cref="SiloOptions.ConnectionStringName"/>) is set, grain state lives in that PostgreSQL database and the
+    /// silo joins the cluster of the silos sharing it (<c>MemOS:Cluster</c> settings); otherwise grain state lives in
+    /// embedded SQLite in <see cref="SiloOptions.DataDirectory"/> and the silo is a cluster of one.</summary>
     /// <param name="builder">The web application builder.</param>
     /// <returns>The same builder.</returns>
     /// <exception cref="OptionsValidationException">The <c>MemOS:Silo</c> settings are invalid.</exception>
@@ -42,10 +43,15 @@ public static class MemOSSiloHostingExtensions
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddOpenApi();
 
-        services.AddMemOSGrainRuntime(runtime => runtime.IdleTimeout = siloOptions.GrainIdleTimeout);
+        services.AddMemOSGrainRuntime(runtime =>
+        {
+            runtime.IdleTimeout = siloOptions.GrainIdleTimeout;
+            runtime.CallSerializerOptions = ClusterHostingExtensions.CreateCallSerializerOptions();
+        });
         // The data folder holds SQLite's database, and the local KV cache (on PostgreSQL too: caches are per silo).
         var dataDirectory = Path.GetFullPath(siloOptions.DataDirectory);
         var postgres = builder.Configuration.GetConnectionString(SiloOptions.ConnectionStringName);
+        builder.AddMemOSCluster(postgres);
         if (!string.IsNullOrWhiteSpace(postgres))
         {
             services.UsePostgresGrainStorage(postgres);
@@ -67,9 +73,10 @@ public static class MemOSSiloHostingExtensions
         return builder;
     }
 
-    /// <summary>Maps the REST API (<c>/v1</c>, including the OpenAI-compatible <c>/v1/embeddings</c>), <c>/healthz</c>, the OpenAPI document (<c>/openapi/v1.json</c>) and the
-    /// operator dashboard (<c>/dashboard</c>),
-    /// with every error answered as RFC 9457 problem details.</summary>
+    /// <summary>Maps the REST API (<c>/v1</c>, including the OpenAI-compatible <c>/v1/embeddings</c> and
+    /// <c>/v1/cluster/members</c>), the internal cluster routes (<c>/internal/v1</c>), <c>/healthz</c>, the OpenAPI
+    /// document (<c>/openapi/v1.json</c>) and the operator dashboard (<c>/dashboard</c>), with every error answered as
+    /// RFC 9457 problem details.</summary>
     /// <param name="app">The built application.</param>
     /// <returns>The same application.</returns>
     public static WebApplication MapMemOSSilo(this WebApplication app)
@@ -84,6 +91,7 @@ public static class MemOSSiloHostingExtensions
         app.MapChatEndpoints();
         app.MapEmbeddingEndpoints();
         app.MapOperationsEndpoints();
+        app.MapMemOSCluster();
         app.MapDashboard();
         return app;
     }

@@ -1,8 +1,6 @@
 using MemOS.Grains.Telemetry;
 using MemOS.Inference.Embeddings;
 using MemOS.Runtime;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -31,7 +29,6 @@ public static partial class TelemetryHostingExtensions
         services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         services.AddMetrics();
         services.AddSingleton<SiloMembership>();
-        services.AddHostedService<MembershipLifecycle>();
         services.AddHostedService<CensusSeeder>();
 
         var exportTraces = options.OtlpEndpoint is not null
@@ -103,23 +100,6 @@ public static partial class TelemetryHostingExtensions
                 }))),
         };
         return http.Response.WriteAsync(body.ToJsonString());
-    }
-
-    /// <summary>Marks the silo active once it listens, and shutting down when it stops.</summary>
-    private sealed class MembershipLifecycle(SiloMembership membership, IHostApplicationLifetime lifetime, IServer server) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            lifetime.ApplicationStarted.Register(() =>
-            {
-                membership.Address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "";
-                membership.Activate();
-            });
-            lifetime.ApplicationStopping.Register(membership.Leave);
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Counts the stored MemCubes before the silo serves requests (hosted services start before Kestrel).</summary>

@@ -99,6 +99,26 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown, no goodbye to the cluster. The data folder stays
+    /// until <see cref="DisposeAsync"/>.</summary>
+    /// <returns>A task that completes when the process is gone.</returns>
+    public async Task KillAsync()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

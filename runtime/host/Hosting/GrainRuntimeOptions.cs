@@ -22,4 +22,9 @@ public sealed class GrainRuntimeOptions
     /// <see cref="JsonSerializerDefaults.Web"/> (camelCase names, case-insensitive reads). Set a
     /// <see cref="JsonSerializerOptions.TypeInfoResolver"/> to use source-generated metadata.</summary>
     public JsonSerializerOptions StateSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+
+    /// <summary>How the arguments, results and exception properties of grain calls forwarded to another silo are
+    /// serialized (each by its declared type). Default: <see cref="JsonSerializerDefaults.Web"/>. Set a
+    /// <see cref="JsonSerializerOptions.TypeInfoResolver"/> to use source-generated metadata.</summary>
+    public JsonSerializerOptions CallSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
 }

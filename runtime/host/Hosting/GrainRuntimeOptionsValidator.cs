@@ -28,6 +28,11 @@ internal sealed class GrainRuntimeOptionsValidator : IValidateOptions<GrainRunti
             failures.Add($"{nameof(GrainRuntimeOptions.StateSerializerOptions)} is required.");
         }
 
+        if (options.CallSerializerOptions is null)
+        {
+            failures.Add($"{nameof(GrainRuntimeOptions.CallSerializerOptions)} is required.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

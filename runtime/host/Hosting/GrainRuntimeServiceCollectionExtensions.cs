@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using MemOS.Runtime.Cluster;
 using MemOS.Runtime.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,7 +39,9 @@ public static class GrainRuntimeServiceCollectionExtensions
             provider.GetService<ILoggerFactory>(),
             provider.GetServices<GrainRegistration>(),
             provider.GetService<IGrainStorage>(),
-            provider.GetService<IMeterFactory>()));
+            provider.GetService<IMeterFactory>(),
+            provider.GetService<IClusterMembership>(),
+            provider.GetService<IClusterTransport>()));
         services.TryAddSingleton<IGrainFactory>(static provider => provider.GetRequiredService<GrainRuntime>());
         services.TryAddSingleton<IGrainStateQuery>(static provider => provider.GetRequiredService<GrainRuntime>().StateQuery);
         services.AddHostedService(static provider => provider.GetRequiredService<GrainRuntime>());
@@ -180,6 +183,63 @@ public static class GrainRuntimeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.RemoveAll<IGrainStorage>();
         services.AddSingleton<IGrainStorage, InMemoryGrainStorage>();
+        return services;
+    }
+
+    /// <summary>Makes the silo a cluster of one (<see cref="LocalClusterMembership"/>), replacing any other clustering:
+    /// every grain is activated here and nothing is forwarded. The embedded (SQLite) silo uses it.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    public static IServiceCollection UseLocalhostClustering(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.RemoveAll<IClusterMembership>();
+        services.RemoveAll<IClusterTransport>();
+        services.AddSingleton<IClusterMembership>(static provider => new LocalClusterMembership(provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>Makes the silo a member of the cluster whose membership lives in a PostgreSQL database
+    /// (<see cref="PostgresClusterMembership"/>), replacing any other clustering, with calls forwarded between silos over
+    /// HTTP (<see cref="HttpClusterTransport"/>, unless an <see cref="IClusterTransport"/> is registered already).
+    /// <see cref="ClusterOptions"/> are validated on start; the silo joins when the host calls
+    /// <see cref="IClusterMembership.JoinAsync"/> (the MemOS silo does once it listens).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="connectionString">The Npgsql connection string of the cluster's database (usually the grain
+    /// storage's).</param>
+    /// <param name="configure">Adjusts the options; the defaults are documented on <see cref="ClusterOptions"/>.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> is null, empty or blank.</exception>
+    public static IServiceCollection UsePostgresClustering(
+        this IServiceCollection services, string connectionString, Action<ClusterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var options = services.AddOptions<ClusterOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ClusterSecret>();
+        services.TryAddSingleton<IClusterTransport>(static provider => new HttpClusterTransport(
+            provider.GetRequiredService<IOptions<ClusterOptions>>(),
+            provider.GetRequiredService<ClusterSecret>(),
+            () => provider.GetRequiredService<IClusterMembership>().LocalSiloId));
+        services.RemoveAll<IClusterMembership>();
+        services.AddSingleton<IClusterMembership>(provider => new PostgresClusterMembership(
+            connectionString,
+            provider.GetRequiredService<IOptions<ClusterOptions>>(),
+            provider.GetRequiredService<IClusterTransport>(),
+            provider.GetRequiredService<ClusterSecret>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetService<ILoggerFactory>()?.CreateLogger<PostgresClusterMembership>()));
         return services;
     }
 

@@ -1,0 +1,36 @@
+using MemOS.Runtime;
+
+namespace MemOS.Grains.Interfaces;
+
+/// <summary>Where the cluster places a MemCube grain (plaintext or activation; key <c>{tenant}/{spaceKey}/{cubeId}</c>,
+/// <see cref="MemCubeKeys.Cube"/>): the cubes of a user's private space (<c>u:{user}</c>) on the silo of that user's
+/// MemScheduler (<see cref="MemCubeKeys.Scheduler"/>), which calls them on every add, search hit and update, so those
+/// calls stay in-process; the cubes of any other space together, by the space.</summary>
+/// <remarks>Rendezvous hashing still spreads users (and spaces) over the silos; only a user's cubes move with the
+/// user. Changing this function moves grains between silos on upgrade (their state is in the database, so nothing
+/// is lost, but every silo of a cluster must run the same one).</remarks>
+public sealed class MemCubePlacement : IPlacementAffinity
+{
+    /// <summary>The grain type name hashed for the cubes of a shared space (no grain of this type exists).</summary>
+    public const string SpacePlacementType = "memspace";
+
+    /// <inheritdoc />
+    /// <returns>The user's MemScheduler for a private-space cube, <c>(memspace, {tenant}/{spaceKey})</c> for another
+    /// space's, or <see langword="null"/> (placed by its own key) for a key not of the cube shape.</returns>
+    public PlacementTarget? Colocate(string grainKey)
+    {
+        ArgumentNullException.ThrowIfNull(grainKey);
+        var tenantEnd = grainKey.IndexOf('/', StringComparison.Ordinal);
+        var spaceEnd = tenantEnd < 1 ? -1 : grainKey.IndexOf('/', tenantEnd + 1);
+        if (spaceEnd <= tenantEnd + 1)
+        {
+            return null;
+        }
+
+        var tenant = grainKey[..tenantEnd];
+        var space = grainKey[(tenantEnd + 1)..spaceEnd];
+        return space.StartsWith(MemCubeKeys.PrivateSpacePrefix, StringComparison.Ordinal) && space.Length > MemCubeKeys.PrivateSpacePrefix.Length
+            ? new PlacementTarget(MemCubeKeys.SchedulerGrainType, tenant + "/" + space[MemCubeKeys.PrivateSpacePrefix.Length..])
+            : new PlacementTarget(SpacePlacementType, tenant + "/" + space);
+    }
+}
