@@ -102,7 +102,8 @@ public static class LoraAdapterFile
     public static LoraAdapter Read(GgufFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        if (String(file, "general.type") != "adapter" || String(file, "adapter.type") != "lora")
+        if (file.Metadata.GetValueOrDefault("general.type")?.Value as string != "adapter"
+            || file.Metadata.GetValueOrDefault("adapter.type")?.Value as string != "lora")
         {
             throw new FormatException("The GGUF file is not a LoRA adapter (general.type \"adapter\", adapter.type \"lora\").");
         }
