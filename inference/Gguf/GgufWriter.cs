@@ -187,6 +187,32 @@ public sealed class GgufWriter
         });
     }
 
+    /// <summary>Adds a value of any GGUF type (for copying another file's metadata, <see cref="GgufFile.Metadata"/>).</summary>
+    /// <param name="key">The key, unique.</param>
+    /// <param name="value">The value.</param>
+    /// <exception cref="ArgumentException">The key is empty or already added.</exception>
+    public void Add(string key, GgufMetadataValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        Add(key, w =>
+        {
+            w.Write((int)value.Type);
+            if (value.Value is Array array)
+            {
+                w.Write((int)value.ElementType!.Value);
+                w.Write((ulong)array.Length);
+                foreach (var element in array)
+                {
+                    WriteScalar(w, element);
+                }
+            }
+            else
+            {
+                WriteScalar(w, value.Value);
+            }
+        });
+    }
+
     /// <summary>Adds a tensor whose elements <paramref name="fill"/> produces when the file is written.</summary>
     /// <param name="name">The tensor name, unique (for example <c>blk.0.attn_q.weight</c>).</param>
     /// <param name="type">The element type written.</param>
@@ -334,6 +360,26 @@ public sealed class GgufWriter
         var utf8 = Encoding.UTF8.GetBytes(value);
         writer.Write((ulong)utf8.Length);
         writer.Write(utf8);
+    }
+
+    private static void WriteScalar(BinaryWriter writer, object value)
+    {
+        switch (value)
+        {
+            case byte v: writer.Write(v); break;
+            case sbyte v: writer.Write(v); break;
+            case ushort v: writer.Write(v); break;
+            case short v: writer.Write(v); break;
+            case uint v: writer.Write(v); break;
+            case int v: writer.Write(v); break;
+            case float v: writer.Write(v); break;
+            case bool v: writer.Write(v ? (byte)1 : (byte)0); break;
+            case string v: WriteString(writer, v); break;
+            case ulong v: writer.Write(v); break;
+            case long v: writer.Write(v); break;
+            case double v: writer.Write(v); break;
+            default: throw new ArgumentException($"{value.GetType()} is not a GGUF scalar type.", nameof(value));
+        }
     }
 
     private static void WriteArrayHeader(BinaryWriter writer, int elementType, int length)

@@ -8,6 +8,7 @@ namespace MemOS.Inference.Llama.Native;
 internal sealed class LlamaContextHandle : SafeHandleZeroOrMinusOneIsInvalid
 {
     private LlamaModelHandle? _model;
+    private LlamaLoraAdapterHandle[] _adapters = [];
 
     /// <summary>Creates an invalid handle (the P/Invoke marshaller sets the pointer).</summary>
     public LlamaContextHandle()
@@ -27,10 +28,28 @@ internal sealed class LlamaContextHandle : SafeHandleZeroOrMinusOneIsInvalid
         }
     }
 
+    /// <summary>Records the adapters the context now uses (references already taken by the caller), releasing the
+    /// references on those it used before; the last ones are released after the context is freed, so llama.cpp never
+    /// holds a freed adapter.</summary>
+    /// <param name="adapters">The adapter handles, each with one reference taken for this context.</param>
+    public void UseAdapters(LlamaLoraAdapterHandle[] adapters)
+    {
+        var previous = Interlocked.Exchange(ref _adapters, adapters);
+        foreach (var adapter in previous)
+        {
+            adapter.DangerousRelease();
+        }
+    }
+
     /// <inheritdoc />
     protected override bool ReleaseHandle()
     {
         LlamaNative.llama_free(handle);
+        foreach (var adapter in _adapters)
+        {
+            adapter.DangerousRelease();
+        }
+
         _model?.DangerousRelease();
         return true;
     }

@@ -129,6 +129,20 @@ internal static unsafe partial class LlamaNative
         nint vocab, int* tokens, int tokenCount, byte* text, int maxTextLength,
         [MarshalAs(UnmanagedType.U1)] bool removeSpecial, [MarshalAs(UnmanagedType.U1)] bool unparseSpecial);
 
+    // LoRA adapters (an adapter belongs to its model; free it before the model).
+
+    [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial LlamaLoraAdapterHandle llama_adapter_lora_init(LlamaModelHandle model, string path);
+
+    [LibraryImport(Llama)]
+    public static partial void llama_adapter_lora_free(nint adapter);
+
+    [LibraryImport(Llama, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int llama_adapter_meta_val_str(LlamaLoraAdapterHandle adapter, string key, byte* buffer, nuint bufferSize);
+
+    [LibraryImport(Llama)]
+    public static partial int llama_set_adapters_lora(LlamaContextHandle context, nint* adapters, nuint count, float* scales);
+
     // Contexts.
 
     [LibraryImport(Llama)]
