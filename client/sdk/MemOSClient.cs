@@ -132,6 +132,35 @@ public sealed class MemOSClient : IDisposable
         => SendAsync<object, MemoryRecord>(HttpMethod.Get, MemoryPath(id, user), null, null,
             MemOSJsonContext.Default.MemoryRecord, null, user, idempotent: true, cancellationToken);
 
+    /// <summary>Gets one memory as it was at a transaction time (<c>GET /v1/memories/{id}?asOf=</c>, the Time Machine):
+    /// the last version recorded at or before <paramref name="asOf"/>.</summary>
+    /// <param name="user">The owning user.</param>
+    /// <param name="id">The memory id.</param>
+    /// <param name="asOf">The transaction time.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The memory as visible then (its <see cref="MemoryRecord.Version"/> is that version's number).</returns>
+    /// <exception cref="MemOSApiException">404 when the memory did not exist yet at <paramref name="asOf"/>, does not
+    /// exist or was erased.</exception>
+    public Task<MemoryRecord> GetAsOfAsync(string user, string id, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => SendAsync<object, MemoryRecord>(HttpMethod.Get,
+            MemoryPath(id, user) + "&asOf=" + Uri.EscapeDataString(asOf.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+            null, null, MemOSJsonContext.Default.MemoryRecord, null, user, idempotent: true, cancellationToken);
+
+    /// <summary>Restores an earlier version's content as a new version if the memory is still at
+    /// <paramref name="expectedVersion"/> (<c>POST /v1/memories/{id}/rollback</c> with <c>If-Match</c>).</summary>
+    /// <param name="user">The owning user.</param>
+    /// <param name="id">The memory id.</param>
+    /// <param name="toVersion">The version whose text, tags, entities and valid time to restore.</param>
+    /// <param name="expectedVersion">The version read (a 412 <see cref="MemOSApiException"/> if it is no longer current).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The memory at its new version.</returns>
+    /// <exception cref="MemOSApiException">400 for a version that is not an earlier one, 404, 409 when the memory's state
+    /// allows no change, 412 when stale.</exception>
+    public Task<MemoryRecord> RollbackAsync(
+        string user, string id, long toVersion, long expectedVersion, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Post, MemoryPath(id, null, "/rollback"), new RollbackMemoryRequest(user, toVersion),
+            MemOSJsonContext.Default.RollbackMemoryRequest, MemOSJsonContext.Default.MemoryRecord, expectedVersion, user, idempotent: true, cancellationToken);
+
     /// <summary>Updates a memory if it is still at <paramref name="expectedVersion"/> (<c>PATCH /v1/memories/{id}</c> with <c>If-Match</c>).</summary>
     /// <param name="user">The owning user.</param>
     /// <param name="id">The memory id.</param>

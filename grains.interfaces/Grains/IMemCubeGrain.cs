@@ -72,6 +72,31 @@ public interface IMemCubeGrain : IGrainWithStringKey
     /// <exception cref="MemoryNotFoundException">The cube does not exist.</exception>
     Task<MemoryHistory> GetHistoryAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Returns the cube as it was at transaction time <paramref name="asOf"/> (the Time Machine): the last
+    /// version recorded at or before it, with that version's state, text, tags, entities, valid time and number;
+    /// identity, provenance and access statistics are the current ones.</summary>
+    /// <param name="asOf">The transaction time (UTC or with offset).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The memory as visible then.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist, was created after <paramref name="asOf"/>, or
+    /// has been erased (erasure removes the payload from every version, so an erased memory is never returned).</exception>
+    Task<MemoryRecord> GetAsOfAsync(DateTimeOffset asOf, CancellationToken cancellationToken = default);
+
+    /// <summary>Restores the content (text, tags, entities, valid time) of an earlier version as a new version
+    /// (change <c>rolled_back_to_v{n}</c>): history stays append-only, nothing is rewritten.</summary>
+    /// <param name="toVersion">The version whose content to restore: 1 to the current version minus 1.</param>
+    /// <param name="expectedVersion">The version the caller read (optimistic concurrency).</param>
+    /// <param name="embedding">The vector of the restored text when it differs from the current one, or null (the
+    /// cube then keeps no vector until re-embedded).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The memory at its new version.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist or was erased.</exception>
+    /// <exception cref="VersionConflictException">The cube is at another version than <paramref name="expectedVersion"/>;
+    /// nothing was written.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toVersion"/> is not an earlier version.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">The cube's state does not allow changes (Merged, Expired).</exception>
+    Task<MemoryRecord> RollbackAsync(long toVersion, long expectedVersion, MemoryEmbedding? embedding, CancellationToken cancellationToken = default);
+
     /// <summary>Counts accesses (retrievals) of the cube; persisted lazily, not versioned.</summary>
     /// <param name="count">How many accesses, at least 1.</param>
     /// <param name="lastAccessAt">When the last of them happened.</param>

@@ -39,6 +39,28 @@ public interface IMemSchedulerGrain : IGrainWithStringKey
     /// <exception cref="MemoryNotFoundException">The user has no such memory.</exception>
     Task<MemoryRecord> GetMemoryAsync(string cubeId, CancellationToken cancellationToken = default);
 
+    /// <summary>Returns one of the user's memories as it was at transaction time <paramref name="asOf"/>
+    /// (see <see cref="IMemCubeGrain.GetAsOfAsync"/>).</summary>
+    /// <param name="cubeId">The cube id.</param>
+    /// <param name="asOf">The transaction time.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The memory as visible then.</returns>
+    /// <exception cref="MemoryNotFoundException">The user has no such memory, it did not exist yet, or it was erased.</exception>
+    Task<MemoryRecord> GetMemoryAsOfAsync(string cubeId, DateTimeOffset asOf, CancellationToken cancellationToken = default);
+
+    /// <summary>Rolls one of the user's memories back to the content of an earlier version, as a new version, and
+    /// re-indexes it (see <see cref="IMemCubeGrain.RollbackAsync"/>).</summary>
+    /// <param name="cubeId">The cube id.</param>
+    /// <param name="toVersion">The version whose content to restore.</param>
+    /// <param name="expectedVersion">The version the caller read.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The memory at its new version.</returns>
+    /// <exception cref="MemoryNotFoundException">The user has no such memory.</exception>
+    /// <exception cref="VersionConflictException">The memory is at another version; nothing was written.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="toVersion"/> is not an earlier version.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">The memory's state does not allow changes.</exception>
+    Task<MemoryRecord> RollbackMemoryAsync(string cubeId, long toVersion, long expectedVersion, CancellationToken cancellationToken = default);
+
     /// <summary>Updates one of the user's memories if it is still at <paramref name="expectedVersion"/>, and re-indexes it.</summary>
     /// <param name="cubeId">The cube id.</param>
     /// <param name="update">The fields to change.</param>

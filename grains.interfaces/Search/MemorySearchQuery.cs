@@ -8,7 +8,7 @@ namespace MemOS.Grains.Interfaces.Search;
 /// <param name="TokenBudget">The token budget of the rendered hits, or null for none.</param>
 /// <param name="Filters">Metadata conditions applied before ranking, or null.</param>
 /// <param name="ReferenceTime">The "now" for time expressions in the query, or null for the silo's clock.</param>
-/// <param name="AsOf">Leave out memories created after this transaction time, or null.</param>
+/// <param name="AsOf">Leave out memories created after this transaction time and show hits as they were then, or null.</param>
 /// <param name="Explain">Whether hits carry their score parts.</param>
 public sealed record MemorySearchQuery(
     [property: JsonPropertyName("query")] string Query,

@@ -12,8 +12,9 @@ namespace MemOS.Grains.Interfaces.Search;
 /// <param name="Filters">Metadata conditions applied before ranking, or null.</param>
 /// <param name="ReferenceTime">The "now" against which time expressions in the query ("last week", "in May") are
 /// resolved; default: the silo's clock.</param>
-/// <param name="AsOf">Search what was stored at this transaction time: memories created later are left out
-/// (memories edited or erased since are searched as they are now; full time travel comes with the Time Machine).</param>
+/// <param name="AsOf">Search what was stored at this transaction time: memories created later are left out, and a hit
+/// edited since is returned as the version visible then (text, tags, valid time). Ranking uses the current index, so
+/// a memory is found by its current content; erased memories are never returned.</param>
 /// <param name="Explain">Whether each hit carries its score parts.</param>
 public sealed record SearchRequest(
     [property: JsonPropertyName("user")] string? User,

@@ -13,6 +13,7 @@ namespace MemOS.Grains.Interfaces.Serialization;
 [JsonSerializable(typeof(MemoryRecord))]
 [JsonSerializable(typeof(MemoryHistory))]
 [JsonSerializable(typeof(UpdateMemoryRequest))]
+[JsonSerializable(typeof(RollbackMemoryRequest))]
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(ReembedResponse))]

@@ -147,6 +147,74 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
     }
 
     /// <inheritdoc />
+    public Task<MemoryRecord> GetAsOfAsync(DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    {
+        var state = RequireLive();
+        var version = VersionAt(state, asOf) ?? throw new MemoryNotFoundException(state.Id);
+        return Task.FromResult(state.ToRecord() with
+        {
+            State = version.State,
+            Text = version.Text,
+            Tags = version.Tags,
+            Entities = version.Entities,
+            ValidFrom = version.ValidFrom,
+            ValidTo = version.ValidTo,
+            Version = version.Version,
+            UpdatedAt = version.RecordedAt,
+        });
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryRecord> RollbackAsync(
+        long toVersion, long expectedVersion, MemoryEmbedding? embedding, CancellationToken cancellationToken = default)
+    {
+        var state = RequireLive();
+        RequireVersion(state, expectedVersion);
+        if (!MemCubeLifecycleRules.IsEditable(state.State))
+        {
+            throw new InvalidLifecycleTransitionException(state.Id, state.State, state.State);
+        }
+
+        var target = toVersion >= 1 && toVersion < state.Version ? state.History.LastOrDefault(v => v.Version == toVersion) : null;
+        if (target is null)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(toVersion), toVersion, $"Memory '{state.Id}' is at version {state.Version}; a rollback restores one of versions 1-{state.Version - 1}.");
+        }
+
+        var next = state with
+        {
+            Text = target.Text,
+            Embedding = target.Text == state.Text ? state.Embedding : embedding,
+            Tags = target.Tags,
+            Entities = target.Entities,
+            ValidFrom = target.ValidFrom,
+            ValidTo = target.ValidTo,
+            Version = state.Version + 1,
+            UpdatedAt = TimeProvider.GetUtcNow(),
+        };
+        await CommitAsync(next with { History = [.. state.History, Snapshot(next, $"rolled_back_to_v{toVersion}")] }, cancellationToken);
+        return _cube.State.ToRecord();
+    }
+
+    /// <summary>The last version recorded at or before <paramref name="asOf"/>, or null when the cube is younger.</summary>
+    private static MemoryVersion? VersionAt(MemCubeState state, DateTimeOffset asOf)
+    {
+        MemoryVersion? visible = null;
+        foreach (var version in state.History)
+        {
+            if (version.RecordedAt > asOf)
+            {
+                break;
+            }
+
+            visible = version;
+        }
+
+        return visible;
+    }
+
+    /// <inheritdoc />
     public Task<MemoryEmbedding?> GetEmbeddingAsync(CancellationToken cancellationToken = default)
         => Task.FromResult(RequireLive().Embedding);
 

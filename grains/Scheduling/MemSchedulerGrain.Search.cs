@@ -32,6 +32,10 @@ public sealed partial class MemSchedulerGrain
         var started = Stopwatch.GetTimestamp();
         using var activity = SchedulerMetrics.ActivitySource.StartActivity("memscheduler.search");
         var selected = await SelectAsync(query, cancellationToken);
+        if (query.AsOf is { } asOf)
+        {
+            selected = await AsOfAsync(selected, asOf, cancellationToken);
+        }
 
         var now = TimeProvider.GetUtcNow();
         var hits = new List<SearchHit>(selected.Count);
@@ -48,6 +52,25 @@ public sealed partial class MemSchedulerGrain
         RecordSearch(selected, query.TokenBudget is not null, Stopwatch.GetElapsedTime(started));
         activity?.SetTag("memos.hits", hits.Count);
         return new SearchResponse(hits, MemoryRendering.CountTokens(context.Length), query.TokenBudget, context);
+    }
+
+    /// <summary>The hits as they were at transaction time <paramref name="asOf"/>: a memory changed since then is shown
+    /// with the version visible at that time (its cube's <see cref="Interfaces.Grains.IMemCubeGrain.GetAsOfAsync"/>),
+    /// keeping its rank. Ranking uses the index, which holds current content only; memories created later were
+    /// already left out (<see cref="Admission"/>).</summary>
+    private async Task<IReadOnlyList<RankedMemory>> AsOfAsync(
+        IReadOnlyList<RankedMemory> selected, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        var result = selected.ToArray();
+        var changed = Enumerable.Range(0, result.Length).Where(i => result[i].Memory.Record.UpdatedAt > asOf).ToArray();
+        var then = await Task.WhenAll(changed.Select(i => Cube(result[i].Memory.Record.Id).GetAsOfAsync(asOf, cancellationToken)));
+        for (var c = 0; c < changed.Length; c++)
+        {
+            var i = changed[c];
+            result[i] = result[i] with { Memory = IndexedMemory.Of(then[c]) };
+        }
+
+        return result;
     }
 
     /// <summary>Ranks the memories for a validated query and keeps the best: within its token budget when it has one,

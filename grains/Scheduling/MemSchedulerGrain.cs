@@ -233,6 +233,34 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         => Cube(RequireKnown(cubeId, includeTombstones: false)).GetAsync(cancellationToken);
 
     /// <inheritdoc />
+    public Task<MemoryRecord> GetMemoryAsOfAsync(string cubeId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+        => Cube(RequireKnown(cubeId, includeTombstones: false)).GetAsOfAsync(asOf, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<MemoryRecord> RollbackMemoryAsync(
+        string cubeId, long toVersion, long expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var known = _memories[RequireKnown(cubeId, includeTombstones: false)];
+        var cube = Cube(cubeId);
+
+        // The restored text's vector is computed before the write, as an update's is; a version's text never changes
+        // afterwards (only erasure empties it, and then the rollback fails on the cube), so reading it first is safe.
+        var history = await cube.GetHistoryAsync(cancellationToken);
+        var target = history.Versions.LastOrDefault(v => v.Version == toVersion);
+        MemoryEmbedding? embedding = null;
+        if (target is not null && target.Text.Length > 0 && target.Text != known.Record.Text)
+        {
+            var vectors = await _embedder.EmbedAsync([target.Text], cancellationToken);
+            embedding = new MemoryEmbedding(_embedder.ModelId, vectors[0]);
+        }
+
+        var record = await cube.RollbackAsync(toVersion, expectedVersion, embedding, cancellationToken);
+        Index(record, embedding);
+        await InvalidateActivationsAsync(cubeId, record.Version, cancellationToken);
+        return record;
+    }
+
+    /// <inheritdoc />
     public async Task<MemoryRecord> UpdateMemoryAsync(
         string cubeId, MemoryUpdate update, long expectedVersion, CancellationToken cancellationToken = default)
     {

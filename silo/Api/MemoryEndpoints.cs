@@ -35,10 +35,13 @@ public static class MemoryEndpoints
         var v1 = app.MapGroup("/v1").WithTags("memories");
         v1.MapPost("/memories", AddAsync).WithSummary("Remember messages (all-or-nothing).");
         v1.MapPost("/search", SearchAsync).WithSummary("Search a user's memories, optionally within a token budget.");
-        v1.MapGet("/memories/{id}", GetAsync).WithSummary("Get a memory; the ETag header carries its version.");
+        v1.MapGet("/memories/{id}", GetAsync)
+            .WithSummary("Get a memory; the ETag header carries its version. With asOf: the version visible at that transaction time.");
         v1.MapPatch("/memories/{id}", UpdateAsync).WithSummary("Update a memory; requires If-Match.");
         v1.MapDelete("/memories/{id}", DeleteAsync).WithSummary("Erase a memory; If-Match optional.");
         v1.MapGet("/memories/{id}/history", HistoryAsync).WithSummary("The memory's versions, oldest first.");
+        v1.MapPost("/memories/{id}/rollback", RollbackAsync)
+            .WithSummary("Restore an earlier version's content as a new version; requires If-Match.");
         v1.MapPost("/memories/reembed", ReembedAsync)
             .WithSummary("Re-embed a user's memories whose vectors came from another embedder model.");
         return v1;
@@ -113,9 +116,32 @@ public static class MemoryEndpoints
     }
 
     private static async Task<Ok<MemoryRecord>> GetAsync(
-        string id, [FromQuery] string? user, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+        string id, [FromQuery] string? user, [FromQuery] DateTimeOffset? asOf, IGrainFactory grains, HttpContext http,
+        CancellationToken cancellationToken)
     {
-        var record = await Scheduler(grains, RequestValidation.RequireUser(user)).GetMemoryAsync(id, cancellationToken);
+        var scheduler = Scheduler(grains, RequestValidation.RequireUser(user));
+        if (asOf is { } at)
+        {
+            // A past version is not the one a write must match, so it carries no ETag.
+            return TypedResults.Ok(await scheduler.GetMemoryAsOfAsync(id, at, cancellationToken));
+        }
+
+        var record = await scheduler.GetMemoryAsync(id, cancellationToken);
+        http.Response.Headers.ETag = ETags.Format(record.Version);
+        return TypedResults.Ok(record);
+    }
+
+    private static async Task<Ok<MemoryRecord>> RollbackAsync(
+        string id, RollbackMemoryRequest request, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+    {
+        var user = RequestValidation.RequireUser(request.User);
+        var expected = ETags.RequireIfMatch(http.Request);
+        if (request.Version is not { } version || version < 1)
+        {
+            throw RequestValidation.Invalid("version", "The version to roll back to is a positive whole number.");
+        }
+
+        var record = await Scheduler(grains, user).RollbackMemoryAsync(id, version, expected, cancellationToken);
         http.Response.Headers.ETag = ETags.Format(record.Version);
         return TypedResults.Ok(record);
     }

@@ -8,7 +8,8 @@ using Spectre.Console;
 
 namespace MemOS.Cli.Commands;
 
-/// <summary>The SDK operations as commands: <c>add</c>, <c>search</c>, <c>get</c>, <c>update</c>, <c>delete</c>, <c>history</c>.
+/// <summary>The SDK operations as commands: <c>add</c>, <c>search</c>, <c>get</c>, <c>update</c>, <c>rollback</c>,
+/// <c>delete</c>, <c>history</c>.
 /// Each talks to a running silo (<c>--silo</c>, <c>MEMOS_URL</c>, or http://127.0.0.1:5080).</summary>
 internal static class MemoryCommands
 {
@@ -25,6 +26,7 @@ internal static class MemoryCommands
         yield return Search();
         yield return Get();
         yield return Update();
+        yield return Rollback();
         yield return Delete();
         yield return History();
     }
@@ -129,11 +131,40 @@ internal static class MemoryCommands
         var silo = SiloConnection.CreateOption("The silo's URL.");
         var user = UserOption();
         var id = IdOption();
-        var command = new Command("get", "Show one memory (JSON; its version is the ETag for update).") { silo, user, id };
+        var asOf = new Option<DateTimeOffset?>("--as-of") { Description = "Show the version visible at this transaction time (ISO 8601)." };
+        var command = new Command("get", "Show one memory (JSON; its version is the ETag for update).") { silo, user, id, asOf };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
             using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
-            Console.WriteLine(JsonSerializer.Serialize(await client.GetAsync(r.GetValue(user)!, r.GetValue(id)!, ct), PrettyJson));
+            var record = r.GetValue(asOf) is { } at
+                ? await client.GetAsOfAsync(r.GetValue(user)!, r.GetValue(id)!, at, ct)
+                : await client.GetAsync(r.GetValue(user)!, r.GetValue(id)!, ct);
+            Console.WriteLine(JsonSerializer.Serialize(record, PrettyJson));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Rollback()
+    {
+        var silo = SiloConnection.CreateOption("The silo's URL.");
+        var user = UserOption();
+        var id = IdOption();
+        var to = new Option<long>("--to") { Description = "The earlier version whose content to restore (see history).", Required = true };
+        var version = new Option<long?>("--version")
+        {
+            Description = "The version you read (If-Match); default: the current one, read first.",
+        };
+        var command = new Command("rollback", "Restore an earlier version's content as a new version (history stays append-only).")
+        {
+            silo, user, id, to, version,
+        };
+        command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
+        {
+            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            var expected = r.GetValue(version) ?? (await client.GetAsync(r.GetValue(user)!, r.GetValue(id)!, ct)).Version;
+            var record = await client.RollbackAsync(r.GetValue(user)!, r.GetValue(id)!, r.GetValue(to), expected, ct);
+            AnsiConsole.MarkupLine($"[green]rolled back[/] {record.Id} to the content of version {r.GetValue(to)}: now version {record.Version}");
             return 0;
         }));
         return command;
