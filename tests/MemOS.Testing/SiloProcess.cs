@@ -88,11 +88,15 @@ public sealed class SiloProcess : IAsyncDisposable
             catch (HttpRequestException)
             {
             }
+            catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+            {
+                // One probe outlived its timeout: a loaded machine (parallel test classes start silos at once); retry.
+            }
 
-            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            if (deadline.Elapsed > TimeSpan.FromSeconds(120))
             {
                 await silo.DisposeAsync();
-                Assert.Fail($"The silo was not ready within 60 s:\n{silo.Output}");
+                Assert.Fail($"The silo was not ready within 120 s:\n{silo.Output}");
             }
 
             await Task.Delay(100, TestContext.Current.CancellationToken);
