@@ -146,6 +146,29 @@ public sealed class MemOSClient : IDisposable
             MemoryPath(id, user) + "&asOf=" + Uri.EscapeDataString(asOf.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
             null, null, MemOSJsonContext.Default.MemoryRecord, null, user, idempotent: true, cancellationToken);
 
+    /// <summary>Archives a memory to the MemVault (<c>POST /v1/memories/{id}/archive</c>): search no longer finds it
+    /// until it is restored; get and history still do.</summary>
+    /// <param name="user">The owning user.</param>
+    /// <param name="id">The memory id.</param>
+    /// <param name="expectedVersion">The version read (sent as <c>If-Match</c>), or null for whatever the version.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The archived memory.</returns>
+    /// <exception cref="MemOSApiException">404, 409 (<c>currentState</c> says why: not Activated), 412 when stale.</exception>
+    public Task<MemoryRecord> ArchiveAsync(string user, string id, long? expectedVersion = null, CancellationToken cancellationToken = default)
+        => SendAsync<object, MemoryRecord>(HttpMethod.Post, MemoryPath(id, user, "/archive"), null, null,
+            MemOSJsonContext.Default.MemoryRecord, expectedVersion, user, idempotent: expectedVersion is not null, cancellationToken);
+
+    /// <summary>Restores an archived memory from the MemVault (<c>POST /v1/memories/{id}/restore</c>).</summary>
+    /// <param name="user">The owning user.</param>
+    /// <param name="id">The memory id.</param>
+    /// <param name="expectedVersion">The version read (sent as <c>If-Match</c>), or null for whatever the version.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The memory, active again.</returns>
+    /// <exception cref="MemOSApiException">404, 409 when it is not archived, 412 when stale.</exception>
+    public Task<MemoryRecord> RestoreAsync(string user, string id, long? expectedVersion = null, CancellationToken cancellationToken = default)
+        => SendAsync<object, MemoryRecord>(HttpMethod.Post, MemoryPath(id, user, "/restore"), null, null,
+            MemOSJsonContext.Default.MemoryRecord, expectedVersion, user, idempotent: expectedVersion is not null, cancellationToken);
+
     /// <summary>Restores an earlier version's content as a new version if the memory is still at
     /// <paramref name="expectedVersion"/> (<c>POST /v1/memories/{id}/rollback</c> with <c>If-Match</c>).</summary>
     /// <param name="user">The owning user.</param>

@@ -97,6 +97,50 @@ public interface IMemCubeGrain : IGrainWithStringKey
     /// <exception cref="InvalidLifecycleTransitionException">The cube's state does not allow changes (Merged, Expired).</exception>
     Task<MemoryRecord> RollbackAsync(long toVersion, long expectedVersion, MemoryEmbedding? embedding, CancellationToken cancellationToken = default);
 
+    /// <summary>Archives the cube (Activated -> <see cref="MemCubeLifecycle.Archived"/>): its text, vector and history
+    /// move to the MemVault (<see cref="IMemVaultGrain"/>), the hot state keeps its metadata. The MemScheduler takes it
+    /// out of the hot index.</summary>
+    /// <param name="expectedVersion">The version the caller read, or null for whatever the version.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The archived memory (its text read back from the vault).</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist, was erased or has expired.</exception>
+    /// <exception cref="VersionConflictException">The cube is at another version; nothing changed.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">The cube is not Activated (the exception names its state).</exception>
+    Task<MemoryRecord> ArchiveAsync(long? expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Archives the cube (as <see cref="ArchiveAsync"/>) only if it is cold by its own access statistics, which
+    /// are more current than any caller's copy: Activated, not pinned, retrieved at most
+    /// <paramref name="maxAccessCount"/> times, and neither retrieved nor changed after <paramref name="idleBefore"/>.</summary>
+    /// <param name="idleBefore">The latest last use that still counts as cold.</param>
+    /// <param name="maxAccessCount">The most retrievals a cold cube may have had.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The archived memory, or null when the cube is not cold (or not Activated, or gone).</returns>
+    Task<MemoryRecord?> ArchiveIfColdAsync(DateTimeOffset idleBefore, int maxAccessCount, CancellationToken cancellationToken = default);
+
+    /// <summary>Restores an archived cube (Archived -> <see cref="MemCubeLifecycle.Activated"/>): its payload comes back
+    /// from the MemVault, whose copy is then destroyed.</summary>
+    /// <param name="expectedVersion">The version the caller read, or null for whatever the version.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The memory, active again, at its new version.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist, was erased or has expired.</exception>
+    /// <exception cref="VersionConflictException">The cube is at another version; nothing changed.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">The cube is not Archived.</exception>
+    Task<MemoryRecord> RestoreAsync(long? expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the cube's life (-> <see cref="MemCubeLifecycle.Expired"/>) once its time to live has passed; the
+    /// payload stays (never returned) until <see cref="PurgeAsync"/>. Called by the MemScheduler's lifecycle sweep.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when the cube expired now; <see langword="false"/> when it was already Expired or
+    /// Deleted, does not exist, or its time to live has not passed.</returns>
+    Task<bool> ExpireAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Erases an Expired cube whose grace period has passed (as <see cref="DeleteAsync"/> does, change
+    /// <c>purged</c>), vault included.</summary>
+    /// <param name="graceEnd">Purge only if the cube expired at or before this time.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when the cube was purged now.</returns>
+    Task<bool> PurgeAsync(DateTimeOffset graceEnd, CancellationToken cancellationToken = default);
+
     /// <summary>Counts accesses (retrievals) of the cube; persisted lazily, not versioned.</summary>
     /// <param name="count">How many accesses, at least 1.</param>
     /// <param name="lastAccessAt">When the last of them happened.</param>

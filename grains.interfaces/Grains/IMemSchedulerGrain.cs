@@ -81,6 +81,27 @@ public interface IMemSchedulerGrain : IGrainWithStringKey
     /// <exception cref="VersionConflictException">The memory is at another version; nothing was erased.</exception>
     Task DeleteMemoryAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default);
 
+    /// <summary>Archives one of the user's memories to the MemVault (see <see cref="IMemCubeGrain.ArchiveAsync"/>) and
+    /// takes it out of the hot index: search no longer finds it; get, history and restore still do.</summary>
+    /// <param name="cubeId">The cube id.</param>
+    /// <param name="expectedVersion">The version the caller read, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The archived memory.</returns>
+    /// <exception cref="MemoryNotFoundException">The user has no such memory (or it expired).</exception>
+    /// <exception cref="VersionConflictException">The memory is at another version; nothing changed.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">It is not Activated (the exception names its state).</exception>
+    Task<MemoryRecord> ArchiveMemoryAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default);
+
+    /// <summary>Restores one of the user's archived memories from the MemVault and indexes it again.</summary>
+    /// <param name="cubeId">The cube id.</param>
+    /// <param name="expectedVersion">The version the caller read, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The memory, active again.</returns>
+    /// <exception cref="MemoryNotFoundException">The user has no such memory (or it expired).</exception>
+    /// <exception cref="VersionConflictException">The memory is at another version; nothing changed.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">It is not Archived.</exception>
+    Task<MemoryRecord> RestoreMemoryAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default);
+
     /// <summary>Re-embeds, with the silo's current embedder, every memory of the user whose stored vector came from
     /// another model (or that has none), stores the new vectors with the cubes and puts them in the vector index.</summary>
     /// <param name="cancellationToken">Cancels the call (memories re-embedded so far keep their new vectors).</param>

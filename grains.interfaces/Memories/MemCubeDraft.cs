@@ -13,6 +13,7 @@ namespace MemOS.Grains.Interfaces.Memories;
 /// <param name="Confidence">How sure the producer is, 0-1.</param>
 /// <param name="Embedding">The vector of <paramref name="Text"/>, when the scheduler embedded it (stored with the cube so that
 /// re-activation does not re-embed).</param>
+/// <param name="ExpiresAt">When the memory's time to live ends, or null when it does not expire.</param>
 public sealed record MemCubeDraft(
     [property: JsonPropertyName("ownerId")] string OwnerId,
     [property: JsonPropertyName("kind")] string Kind,
@@ -22,4 +23,5 @@ public sealed record MemCubeDraft(
     [property: JsonPropertyName("tags")] IReadOnlyList<string> Tags,
     [property: JsonPropertyName("entities")] IReadOnlyList<string> Entities,
     [property: JsonPropertyName("confidence")] double Confidence = 1.0,
-    [property: JsonPropertyName("embedding")] MemoryEmbedding? Embedding = null);
+    [property: JsonPropertyName("embedding")] MemoryEmbedding? Embedding = null,
+    [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt = null);

@@ -24,6 +24,7 @@ namespace MemOS.Grains.Interfaces.Memories;
 /// <param name="Access">Access statistics.</param>
 /// <param name="EmbeddingModel">The embedder model id of the cube's stored vector, or null when it has none (the vector
 /// itself is not returned).</param>
+/// <param name="ExpiresAt">When the memory's time to live ends, or null when it does not expire.</param>
 public sealed record MemoryRecord(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("tenantId")] string TenantId,
@@ -44,4 +45,5 @@ public sealed record MemoryRecord(
     [property: JsonPropertyName("priority")] int Priority,
     [property: JsonPropertyName("pinned")] bool Pinned,
     [property: JsonPropertyName("access")] MemoryAccessStats Access,
-    [property: JsonPropertyName("embeddingModel")] string? EmbeddingModel = null);
+    [property: JsonPropertyName("embeddingModel")] string? EmbeddingModel = null,
+    [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt = null);

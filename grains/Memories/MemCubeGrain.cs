@@ -81,6 +81,7 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             Entities = draft.Entities,
             Confidence = draft.Confidence,
             Embedding = draft.Embedding,
+            ExpiresAt = draft.ExpiresAt,
         };
         await CommitAsync(state with { History = [Snapshot(state, "created")] }, cancellationToken);
         return _cube.State.ToRecord();
@@ -94,11 +95,12 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
     }
 
     /// <inheritdoc />
-    public Task<MemoryRecord> GetAsync(CancellationToken cancellationToken = default)
+    public async Task<MemoryRecord> GetAsync(CancellationToken cancellationToken = default)
     {
-        var state = RequireLive();
+        var state = RequireVisible();
         CountAccess(1, TimeProvider.GetUtcNow());
-        return Task.FromResult(state.ToRecord() with { Access = _cube.State.Access });
+        var record = state.ToRecord() with { Access = _cube.State.Access };
+        return state.State == MemCubeLifecycle.Archived ? record with { Text = (await VaultEntryAsync(cancellationToken)).Text } : record;
     }
 
     /// <inheritdoc />
@@ -116,9 +118,9 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             ValidateText(update.Text, nameof(update));
         }
 
-        var state = RequireLive();
+        var state = RequireVisible();
         RequireVersion(state, expectedVersion);
-        if (!MemCubeLifecycleRules.IsEditable(state.State))
+        if (!IsEditableHot(state.State))
         {
             throw new InvalidLifecycleTransitionException(state.Id, state.State, state.State);
         }
@@ -139,6 +141,7 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             Entities = update.Entities ?? state.Entities,
             ValidFrom = validFrom,
             ValidTo = validTo,
+            ExpiresAt = update.ExpiresAt ?? state.ExpiresAt,
             Version = state.Version + 1,
             UpdatedAt = TimeProvider.GetUtcNow(),
         };
@@ -147,11 +150,12 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
     }
 
     /// <inheritdoc />
-    public Task<MemoryRecord> GetAsOfAsync(DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    public async Task<MemoryRecord> GetAsOfAsync(DateTimeOffset asOf, CancellationToken cancellationToken = default)
     {
-        var state = RequireLive();
-        var version = VersionAt(state, asOf) ?? throw new MemoryNotFoundException(state.Id);
-        return Task.FromResult(state.ToRecord() with
+        var state = RequireVisible();
+        IReadOnlyList<MemoryVersion> history = state.PayloadInVault ? [.. (await VaultEntryAsync(cancellationToken)).History, .. state.History] : state.History;
+        var version = VersionAt(history, asOf) ?? throw new MemoryNotFoundException(state.Id);
+        return state.ToRecord() with
         {
             State = version.State,
             Text = version.Text,
@@ -161,16 +165,16 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             ValidTo = version.ValidTo,
             Version = version.Version,
             UpdatedAt = version.RecordedAt,
-        });
+        };
     }
 
     /// <inheritdoc />
     public async Task<MemoryRecord> RollbackAsync(
         long toVersion, long expectedVersion, MemoryEmbedding? embedding, CancellationToken cancellationToken = default)
     {
-        var state = RequireLive();
+        var state = RequireVisible();
         RequireVersion(state, expectedVersion);
-        if (!MemCubeLifecycleRules.IsEditable(state.State))
+        if (!IsEditableHot(state.State))
         {
             throw new InvalidLifecycleTransitionException(state.Id, state.State, state.State);
         }
@@ -198,10 +202,10 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
     }
 
     /// <summary>The last version recorded at or before <paramref name="asOf"/>, or null when the cube is younger.</summary>
-    private static MemoryVersion? VersionAt(MemCubeState state, DateTimeOffset asOf)
+    private static MemoryVersion? VersionAt(IReadOnlyList<MemoryVersion> history, DateTimeOffset asOf)
     {
         MemoryVersion? visible = null;
-        foreach (var version in state.History)
+        foreach (var version in history)
         {
             if (version.RecordedAt > asOf)
             {
@@ -216,13 +220,18 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
 
     /// <inheritdoc />
     public Task<MemoryEmbedding?> GetEmbeddingAsync(CancellationToken cancellationToken = default)
-        => Task.FromResult(RequireLive().Embedding);
+        => Task.FromResult(RequireVisible().Embedding);
 
     /// <inheritdoc />
     public async Task SetEmbeddingAsync(MemoryEmbedding embedding, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embedding);
-        var state = RequireLive();
+        var state = RequireVisible();
+        if (state.State == MemCubeLifecycle.Archived)
+        {
+            throw new InvalidLifecycleTransitionException(state.Id, state.State, state.State);
+        }
+
         await CommitAsync(state with { Embedding = embedding }, cancellationToken);
     }
 
@@ -235,8 +244,106 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             RequireVersion(state, expected);
         }
 
-        // Erasure: the payload leaves the current version and every historical one; metadata stays as a tombstone
-        // so history and audit can say that a memory existed and when it was erased.
+        await EraseAsync(state, "deleted", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryRecord> ArchiveAsync(long? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var state = RequireVisible();
+        if (expectedVersion is { } expected)
+        {
+            RequireVersion(state, expected);
+        }
+
+        if (state.State != MemCubeLifecycle.Activated)
+        {
+            throw new InvalidLifecycleTransitionException(state.Id, state.State, MemCubeLifecycle.Archived);
+        }
+
+        // The vault first, then the hot state: a failure in between leaves the cube active with a spare vault copy
+        // (overwritten by the next archive, destroyed by erasure), never a cube whose payload is nowhere.
+        var now = TimeProvider.GetUtcNow();
+        var archived = state with { State = MemCubeLifecycle.Archived, Version = state.Version + 1, UpdatedAt = now };
+        await Vault().PutAsync(new MemVaultEntry(state.Text, state.Embedding, [.. state.History, Snapshot(archived, "archived")], now), cancellationToken);
+        await CommitAsync(archived with { Text = "", Embedding = null, History = [], PayloadInVault = true }, cancellationToken);
+        return _cube.State.ToRecord() with { Text = state.Text };
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryRecord?> ArchiveIfColdAsync(DateTimeOffset idleBefore, int maxAccessCount, CancellationToken cancellationToken = default)
+    {
+        var state = _cube.State;
+        if (!state.Exists || state.State != MemCubeLifecycle.Activated || state.Pinned || IsExpired(state)
+            || state.Access.Count > maxAccessCount
+            || (state.Access.LastAccessAt is { } last && last > idleBefore) || state.UpdatedAt > idleBefore)
+        {
+            return null;
+        }
+
+        return await ArchiveAsync(null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryRecord> RestoreAsync(long? expectedVersion, CancellationToken cancellationToken = default)
+    {
+        var state = RequireVisible();
+        if (expectedVersion is { } expected)
+        {
+            RequireVersion(state, expected);
+        }
+
+        if (state.State != MemCubeLifecycle.Archived)
+        {
+            throw new InvalidLifecycleTransitionException(state.Id, state.State, MemCubeLifecycle.Activated);
+        }
+
+        // The hot state first, then the vault copy goes: a failure in between leaves a spare copy, never a loss.
+        var entry = await VaultEntryAsync(cancellationToken);
+        var restored = state with
+        {
+            State = MemCubeLifecycle.Activated, Text = entry.Text, Embedding = entry.Embedding,
+            Version = state.Version + 1, UpdatedAt = TimeProvider.GetUtcNow(),
+        };
+        await CommitAsync(restored with { History = [.. entry.History, Snapshot(restored, "restored")], PayloadInVault = false }, cancellationToken);
+        await Vault().EraseAsync(cancellationToken);
+        return _cube.State.ToRecord();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ExpireAsync(CancellationToken cancellationToken = default)
+    {
+        var state = _cube.State;
+        if (!state.Exists || state.State is MemCubeLifecycle.Expired or MemCubeLifecycle.Deleted
+            || state.ExpiresAt is not { } expiresAt || expiresAt > TimeProvider.GetUtcNow())
+        {
+            return false;
+        }
+
+        await TransitionAsync(MemCubeLifecycle.Expired, "expired", cancellationToken);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> PurgeAsync(DateTimeOffset graceEnd, CancellationToken cancellationToken = default)
+    {
+        var state = _cube.State;
+        if (!state.Exists || state.State != MemCubeLifecycle.Expired || state.UpdatedAt > graceEnd)
+        {
+            return false;
+        }
+
+        await EraseAsync(state, "purged", cancellationToken);
+        return true;
+    }
+
+    /// <summary>Erasure: the payload leaves the current version and every historical one, and the vault; metadata
+    /// stays as a tombstone so history and audit can say that a memory existed and when it was erased.</summary>
+    private async Task EraseAsync(MemCubeState state, string change, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<MemoryVersion> history = state.PayloadInVault
+            ? [.. ((await Vault().GetAsync(cancellationToken))?.History ?? []), .. state.History]
+            : state.History;
         var erased = state with
         {
             State = MemCubeLifecycle.Deleted,
@@ -247,15 +354,17 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             Provenance = state.Provenance is { } p ? p with { Speaker = null } : null,
             Version = state.Version + 1,
             UpdatedAt = TimeProvider.GetUtcNow(),
+            PayloadInVault = false,
         };
-        var history = state.History.Select(v => v with { Text = "", Tags = [], Entities = [] }).ToList();
-        history.Add(Snapshot(erased, "deleted"));
-        await CommitAsync(erased with { History = history }, cancellationToken);
+        var blanked = history.Select(static v => v with { Text = "", Tags = [], Entities = [] }).ToList();
+        blanked.Add(Snapshot(erased, change));
+        await CommitAsync(erased with { History = blanked }, cancellationToken);
+        await Vault().EraseAsync(cancellationToken);
         LogErased(_logger, state.Id);
     }
 
     /// <inheritdoc />
-    public Task<MemoryHistory> GetHistoryAsync(CancellationToken cancellationToken = default)
+    public async Task<MemoryHistory> GetHistoryAsync(CancellationToken cancellationToken = default)
     {
         var state = _cube.State;
         if (!state.Exists)
@@ -263,7 +372,12 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             throw new MemoryNotFoundException(MemCubeKeys.CubeIdOf(GetPrimaryKeyString()));
         }
 
-        return Task.FromResult(new MemoryHistory(state.Id, state.History));
+        IReadOnlyList<MemoryVersion> history = state.PayloadInVault
+            ? [.. ((await Vault().GetAsync(cancellationToken))?.History ?? []), .. state.History]
+            : state.History;
+
+        // An expired memory is never returned, its history's payload included (metadata stays readable).
+        return new MemoryHistory(state.Id, IsExpired(state) ? [.. history.Select(static v => v with { Text = "", Tags = [], Entities = [] })] : history);
     }
 
     /// <inheritdoc />
@@ -363,6 +477,31 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
 
         return state;
     }
+
+    /// <summary>The cube, if it exists, is not erased and has not expired (by state or by its time to live).</summary>
+    private MemCubeState RequireVisible()
+    {
+        var state = RequireLive();
+        if (IsExpired(state))
+        {
+            throw new MemoryNotFoundException(state.Id);
+        }
+
+        return state;
+    }
+
+    private bool IsExpired(MemCubeState state)
+        => state.State == MemCubeLifecycle.Expired || (state.ExpiresAt is { } at && at <= TimeProvider.GetUtcNow());
+
+    /// <summary>Whether the hot state's payload may be edited: an archived cube's payload is in the vault, so it must
+    /// be restored first.</summary>
+    private static bool IsEditableHot(MemCubeLifecycle state) => MemCubeLifecycleRules.IsEditable(state) && state != MemCubeLifecycle.Archived;
+
+    private IMemVaultGrain Vault() => GrainFactory.GetGrain<IMemVaultGrain>(GetPrimaryKeyString());
+
+    private async Task<MemVaultEntry> VaultEntryAsync(CancellationToken cancellationToken)
+        => await Vault().GetAsync(cancellationToken)
+           ?? throw new InvalidOperationException($"Memory '{_cube.State.Id}' is archived but its MemVault entry is missing.");
 
     private static void RequireVersion(MemCubeState state, long expectedVersion)
     {

@@ -70,6 +70,13 @@ public sealed record MemCubeState
     /// <summary>Every version, oldest first (append-only).</summary>
     public IReadOnlyList<MemoryVersion> History { get; init; } = [];
 
+    /// <summary>Whether the text, vector and earlier history are in the MemVault (archived, or expired or erased while
+    /// archived): the hot history then holds only the versions after the archive.</summary>
+    public bool PayloadInVault { get; init; }
+
+    /// <summary>When the cube's time to live ends, or null.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary><see langword="true"/> when a cube was created in this state.</summary>
     public bool Exists => Version > 0;
 
@@ -78,5 +85,5 @@ public sealed record MemCubeState
     public MemoryRecord ToRecord() => new(
         Id, TenantId, SpaceKey, OwnerId, Kind, State, Text,
         Provenance ?? new MemoryProvenance(null, [], null, null, new MemoryProducer("unknown", "0"), []),
-        ValidFrom, ValidTo, CreatedAt, UpdatedAt, Version, Tags, Entities, Confidence, Priority, Pinned, Access, Embedding?.ModelId);
+        ValidFrom, ValidTo, CreatedAt, UpdatedAt, Version, Tags, Entities, Confidence, Priority, Pinned, Access, Embedding?.ModelId, ExpiresAt);
 }

@@ -36,7 +36,7 @@ public sealed partial class MemSchedulerGrain
         }
 
         var model = _engine.Describe();
-        var block = BuildBlock(memoryIds.Select(id => _memories[RequireKnown(id, includeTombstones: false)]), model);
+        var block = BuildBlock(memoryIds.Select(RequireIndexed), model);
         var prompt = _engine.PrepareBlock(block.Context);
         if (prompt.Tokens.Length > model.ContextTokens)
         {

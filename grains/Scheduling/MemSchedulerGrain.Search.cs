@@ -199,7 +199,10 @@ public sealed partial class MemSchedulerGrain
     {
         var filters = query.Filters;
         var asOf = query.AsOf;
-        if (filters is null && asOf is null)
+        // A memory whose time to live has passed is never returned, even before the sweep marks it Expired.
+        var now = TimeProvider.GetUtcNow();
+        var expiring = _expiring.Count > 0 ? _expiring : null;
+        if (filters is null && asOf is null && expiring is null)
         {
             return null;
         }
@@ -217,7 +220,8 @@ public sealed partial class MemSchedulerGrain
                 && (speakers is null || (r.Provenance.Speaker is { } who && speakers.Contains(who)))
                 && (validFrom is null || (r.ValidFrom is { } vf && vf >= validFrom))
                 && (validTo is null || (r.ValidFrom is { } vt && vt < validTo))
-                && (asOf is null || r.CreatedAt <= asOf);
+                && (asOf is null || r.CreatedAt <= asOf)
+                && (expiring is null || r.ExpiresAt is not { } expiresAt || expiresAt > now);
         };
     }
 

@@ -54,6 +54,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private readonly Dictionary<string, long> _accessCounts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IndexedMemory> _memories = new(StringComparer.Ordinal);
     private readonly HashSet<string> _tombstones = new(StringComparer.Ordinal);
+    private readonly LifecycleOptions _lifecycle;
     private readonly Dictionary<(string ConversationId, string MessageId), string> _messages = [];
     private readonly Dictionary<string, (int Count, DateTimeOffset Last)> _pendingAccess = new(StringComparer.Ordinal);
     private string _tenantId = "";
@@ -71,6 +72,8 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     /// <param name="engine">The silo's generation engine (chat and activation memory; it may be unavailable).</param>
     /// <param name="activationOptions">The activation-memory policy and batching window.</param>
     /// <param name="inferenceMetrics">The silo's activation-memory instruments.</param>
+    /// <param name="lifecycleOptions">Time to live, purge and archival settings.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A lifecycle setting is out of range.</exception>
     public MemSchedulerGrain(
         IGrainStateQuery stateQuery,
         IMemReader reader,
@@ -80,8 +83,11 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         SchedulerMetrics metrics,
         IGenerationEngine engine,
         IOptions<ActivationOptions> activationOptions,
-        InferenceMetrics inferenceMetrics)
+        InferenceMetrics inferenceMetrics,
+        IOptions<LifecycleOptions> lifecycleOptions)
     {
+        _lifecycle = lifecycleOptions.Value;
+        _lifecycle.Validate();
         _metrics = metrics;
         _engine = engine;
         _activationOptions = activationOptions.Value;
@@ -124,6 +130,13 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
                 case MemCubeLifecycle.Generated:
                     unactivated.Add(state.Id);
                     break;
+                case MemCubeLifecycle.Archived:
+                    RegisterArchived(state.ToRecord());
+                    break;
+                case MemCubeLifecycle.Expired:
+                    _expired[state.Id] = state.UpdatedAt;
+                    _tombstones.Add(state.Id);
+                    break;
                 default:
                     _tombstones.Add(state.Id);
                     break;
@@ -147,6 +160,17 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
         RefreshCommonComponent();
         await LoadActivationsAsync(cancellationToken);
+
+        // Timers do not outlive an activation, so what fell due while the scheduler was inactive is swept now.
+        if (NeedsSweep())
+        {
+            await SweepAsync(cancellationToken);
+            if (NeedsSweep())
+            {
+                StartSweep();
+            }
+        }
+
         if (_memories.Count > _vectors.Count)
         {
             LogStaleVectors(_logger, _memories.Count - _vectors.Count, _embedder.ModelId);
@@ -160,6 +184,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     {
         _accessTimer?.Dispose();
         _policyTimer?.Dispose();
+        _sweepTimer?.Dispose();
         await FlushPrecomputeAsync(cancellationToken);
         await FlushAccessAsync(cancellationToken);
     }
@@ -179,6 +204,19 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
             var message = messages[i];
             if (conversationId is not null && _messages.TryGetValue((conversationId, message.Id), out var existingId))
             {
+                if (_archived.TryGetValue(existingId, out var archived))
+                {
+                    // Its text is in the MemVault: the source digest still tells a repeat from a different message.
+                    if (archived.Provenance.SourceDigest is { } archivedDigest
+                        && archivedDigest != PlaintextMemReader.SourceDigest(message.Speaker, message.Text))
+                    {
+                        throw new MessageConflictException(conversationId, message.Id, existingId);
+                    }
+
+                    results[i] = new AddedMemory(archived, Created: false);
+                    continue;
+                }
+
                 var existing = _memories[existingId].Record;
                 var same = existing.Provenance.SourceDigest is { } digest
                     ? digest == PlaintextMemReader.SourceDigest(message.Speaker, message.Text)
@@ -199,7 +237,8 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         var now = TimeProvider.GetUtcNow();
         var drafts = _reader.Read(_userId, conversationId, fresh, now);
         var vectors = drafts.Count == 0 ? [] : await _embedder.EmbedAsync(drafts.Select(d => d.Draft.Text).ToList(), cancellationToken);
-        var embedded = drafts.Select((d, j) => d.Draft with { Embedding = new MemoryEmbedding(_embedder.ModelId, vectors[j]) }).ToList();
+        var expiresAt = _lifecycle.DefaultTimeToLive is { } timeToLive ? now + timeToLive : (DateTimeOffset?)null;
+        var embedded = drafts.Select((d, j) => d.Draft with { Embedding = new MemoryEmbedding(_embedder.ModelId, vectors[j]), ExpiresAt = expiresAt }).ToList();
         if (_options.SessionDigestMaxSentences > 0
             && SessionDigest.Build(embedded, _options.SessionDigestMinMessages, _options.SessionDigestMaxSentences) is { } sessionDigest)
         {
@@ -240,7 +279,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     public async Task<MemoryRecord> RollbackMemoryAsync(
         string cubeId, long toVersion, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        var known = _memories[RequireKnown(cubeId, includeTombstones: false)];
+        var known = RequireIndexed(cubeId);
         var cube = Cube(cubeId);
 
         // The restored text's vector is computed before the write, as an update's is; a version's text never changes
@@ -264,7 +303,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     public async Task<MemoryRecord> UpdateMemoryAsync(
         string cubeId, MemoryUpdate update, long expectedVersion, CancellationToken cancellationToken = default)
     {
-        var known = _memories[RequireKnown(cubeId, includeTombstones: false)];
+        var known = RequireIndexed(cubeId);
         MemoryEmbedding? embedding = null;
         if (update.Text is { } text && text != known.Record.Text)
         {
@@ -283,6 +322,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     {
         await Cube(RequireKnown(cubeId, includeTombstones: false)).DeleteAsync(expectedVersion, cancellationToken);
         Unindex(cubeId);
+        ForgetArchived(cubeId);
         _tombstones.Add(cubeId);
         await InvalidateActivationsAsync(cubeId, null, cancellationToken);
     }
@@ -355,9 +395,14 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         var isNew = !_memories.TryGetValue(record.Id, out var previous);
         var entry = IndexedMemory.Of(record);
         _memories[record.Id] = entry;
+        TrackLifecycle(record);
         CountEntities(previous?.Record, -1);
         CountEntities(record, +1);
         _accessCounts[record.Id] = Math.Max(_accessCounts.GetValueOrDefault(record.Id), record.Access.Count);
+        if (record.Access.LastAccessAt is { } lastAccess && (!_lastAccess.TryGetValue(record.Id, out var known) || known < lastAccess))
+        {
+            _lastAccess[record.Id] = lastAccess;
+        }
         var terms = TextAnalyzer.English.Analyze(record.Provenance.Speaker is { } speaker ? speaker + " " + record.Text : record.Text);
         if (_lexical.Contains(record.Id))
         {
@@ -404,7 +449,9 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         }
     }
 
-    private void Unindex(string cubeId)
+    /// <summary>Takes a memory out of the indexes; <paramref name="keepMessages"/> keeps its source messages pointing at
+    /// it (an archived memory still answers a repeated add).</summary>
+    private void Unindex(string cubeId, bool keepMessages = false)
     {
         if (!_memories.Remove(cubeId, out var entry))
         {
@@ -415,6 +462,8 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         _lexical.Remove(cubeId);
         _vectorChanges += _vectors.Remove(cubeId) ? 1 : 0;
         _accessCounts.Remove(cubeId);
+        _lastAccess.Remove(cubeId);
+        _expiring.Remove(cubeId);
         if (entry.Record.Provenance.ConversationId is { } conversation)
         {
             if (_conversationOrder.TryGetValue(conversation, out var order))
@@ -422,7 +471,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
                 order.Remove(cubeId);
             }
 
-            foreach (var messageId in entry.Record.Provenance.MessageIds)
+            foreach (var messageId in keepMessages ? [] : entry.Record.Provenance.MessageIds)
             {
                 if (_messages.TryGetValue((conversation, messageId), out var owner) && owner == cubeId)
                 {
@@ -462,12 +511,25 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private string RequireKnown(string cubeId, bool includeTombstones)
     {
         if (!MemCubeKeys.IsValidCubeId(cubeId)
-            || !(_memories.ContainsKey(cubeId) || (includeTombstones && _tombstones.Contains(cubeId))))
+            || !(_memories.ContainsKey(cubeId) || _archived.ContainsKey(cubeId) || (includeTombstones && _tombstones.Contains(cubeId))))
         {
             throw new MemoryNotFoundException(cubeId);
         }
 
         return cubeId;
+    }
+
+    /// <summary>A memory of the hot index, whose payload may change.</summary>
+    /// <exception cref="MemoryNotFoundException">The user has no such memory.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">It is archived (its payload is in the MemVault): restore it first.</exception>
+    private IndexedMemory RequireIndexed(string cubeId)
+    {
+        if (_archived.ContainsKey(RequireKnown(cubeId, includeTombstones: false)))
+        {
+            throw new InvalidLifecycleTransitionException(cubeId, MemCubeLifecycle.Archived, MemCubeLifecycle.Archived);
+        }
+
+        return _memories[cubeId];
     }
 
     private IMemCubeGrain Cube(string cubeId)
@@ -476,6 +538,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private void CountAccess(string cubeId, DateTimeOffset at)
     {
         _accessCounts[cubeId] = _accessCounts.GetValueOrDefault(cubeId) + 1;
+        _lastAccess[cubeId] = at;
         _pendingAccess[cubeId] = _pendingAccess.TryGetValue(cubeId, out var p) ? (p.Count + 1, at) : (1, at);
         _accessTimer ??= RegisterGrainTimer(FlushAccessAsync, _options.AccessFlushInterval, _options.AccessFlushInterval);
     }

@@ -40,6 +40,10 @@ public static class MemoryEndpoints
         v1.MapPatch("/memories/{id}", UpdateAsync).WithSummary("Update a memory; requires If-Match.");
         v1.MapDelete("/memories/{id}", DeleteAsync).WithSummary("Erase a memory; If-Match optional.");
         v1.MapGet("/memories/{id}/history", HistoryAsync).WithSummary("The memory's versions, oldest first.");
+        v1.MapPost("/memories/{id}/archive", ArchiveAsync)
+            .WithSummary("Archive a memory to the MemVault: out of search until restored; If-Match optional.");
+        v1.MapPost("/memories/{id}/restore", RestoreAsync)
+            .WithSummary("Restore an archived memory from the MemVault; If-Match optional.");
         v1.MapPost("/memories/{id}/rollback", RollbackAsync)
             .WithSummary("Restore an earlier version's content as a new version; requires If-Match.");
         v1.MapPost("/memories/reembed", ReembedAsync)
@@ -127,6 +131,22 @@ public static class MemoryEndpoints
         }
 
         var record = await scheduler.GetMemoryAsync(id, cancellationToken);
+        http.Response.Headers.ETag = ETags.Format(record.Version);
+        return TypedResults.Ok(record);
+    }
+
+    private static async Task<Ok<MemoryRecord>> ArchiveAsync(
+        string id, [FromQuery] string? user, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+    {
+        var record = await Scheduler(grains, RequestValidation.RequireUser(user)).ArchiveMemoryAsync(id, ETags.OptionalIfMatch(http.Request), cancellationToken);
+        http.Response.Headers.ETag = ETags.Format(record.Version);
+        return TypedResults.Ok(record);
+    }
+
+    private static async Task<Ok<MemoryRecord>> RestoreAsync(
+        string id, [FromQuery] string? user, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+    {
+        var record = await Scheduler(grains, RequestValidation.RequireUser(user)).RestoreMemoryAsync(id, ETags.OptionalIfMatch(http.Request), cancellationToken);
         http.Response.Headers.ETag = ETags.Format(record.Version);
         return TypedResults.Ok(record);
     }

@@ -67,6 +67,13 @@ public static class MemOSSiloHostingExtensions
         services.AddOptions<MemSchedulerOptions>().BindConfiguration(MemSchedulerOptions.SectionName);
         services.AddOptions<MemReaderOptions>().BindConfiguration(MemReaderOptions.SectionName);
         services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.SectionName);
+        services.AddOptions<LifecycleOptions>().BindConfiguration(LifecycleOptions.SectionName)
+            .Validate(static o =>
+            {
+                o.Validate();
+                return true;
+            })
+            .ValidateOnStart();
         services.UseConfiguredEmbedder();
         services.UseConfiguredGenerationModel(dataDirectory);
         builder.AddMemOSTelemetry();

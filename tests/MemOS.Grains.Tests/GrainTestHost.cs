@@ -38,7 +38,7 @@ public sealed class GrainTestHost : IAsyncDisposable
 
     public static async Task<GrainTestHost> StartAsync(
         TempDatabase database, FakeTimeProvider? time = null, IEmbedder? embedder = null, Action<MemSchedulerOptions>? scheduler = null,
-        IGenerationEngine? engine = null, Action<ActivationOptions>? activation = null)
+        IGenerationEngine? engine = null, Action<ActivationOptions>? activation = null, Action<LifecycleOptions>? lifecycle = null)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection();
@@ -61,7 +61,8 @@ public sealed class GrainTestHost : IAsyncDisposable
             .AddMemOSGrainServices()
             .AddSingleton<IEmbedder>(_ => embedder ?? new GloveSifEmbedder(GloveAssets.Load()))
             .Configure<MemSchedulerOptions>(o => scheduler?.Invoke(o))
-            .Configure<ActivationOptions>(o => activation?.Invoke(o));
+            .Configure<ActivationOptions>(o => activation?.Invoke(o))
+            .Configure<LifecycleOptions>(o => lifecycle?.Invoke(o));
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var host = new GrainTestHost(provider, time);
         await host.Runtime.StartAsync(TestContext.Current.CancellationToken);

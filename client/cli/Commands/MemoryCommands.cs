@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace MemOS.Cli.Commands;
 
 /// <summary>The SDK operations as commands: <c>add</c>, <c>search</c>, <c>get</c>, <c>update</c>, <c>rollback</c>,
-/// <c>delete</c>, <c>history</c>.
+/// <c>archive</c>, <c>restore</c>, <c>delete</c>, <c>history</c>.
 /// Each talks to a running silo (<c>--silo</c>, <c>MEMOS_URL</c>, or http://127.0.0.1:5080).</summary>
 internal static class MemoryCommands
 {
@@ -27,6 +27,8 @@ internal static class MemoryCommands
         yield return Get();
         yield return Update();
         yield return Rollback();
+        yield return Transition("archive", "Archive a memory to the MemVault (out of search until restored).", static (c, u, i, v, ct) => c.ArchiveAsync(u, i, v, ct));
+        yield return Transition("restore", "Restore an archived memory from the MemVault.", static (c, u, i, v, ct) => c.RestoreAsync(u, i, v, ct));
         yield return Delete();
         yield return History();
     }
@@ -140,6 +142,24 @@ internal static class MemoryCommands
                 ? await client.GetAsOfAsync(r.GetValue(user)!, r.GetValue(id)!, at, ct)
                 : await client.GetAsync(r.GetValue(user)!, r.GetValue(id)!, ct);
             Console.WriteLine(JsonSerializer.Serialize(record, PrettyJson));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Transition(
+        string name, string description, Func<MemOSClient, string, string, long?, CancellationToken, Task<MemoryRecord>> send)
+    {
+        var silo = SiloConnection.CreateOption("The silo's URL.");
+        var user = UserOption();
+        var id = IdOption();
+        var version = new Option<long?>("--version") { Description = "Only if still at this version (If-Match)." };
+        var command = new Command(name, description) { silo, user, id, version };
+        command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
+        {
+            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            var record = await send(client, r.GetValue(user)!, r.GetValue(id)!, r.GetValue(version), ct);
+            AnsiConsole.MarkupLine($"[green]{record.State.ToString().ToLowerInvariant()}[/] {record.Id} at version {record.Version}");
             return 0;
         }));
         return command;
