@@ -45,7 +45,21 @@ public sealed class SiloCluster : IAsyncLifetime
             return;
         }
 
-        // Started one after the other: the first creates the schema, the others join it.
+        // Started one after the other: the first creates the schema, the others join it. xunit does not dispose a
+        // fixture whose initialization failed, so a failed start stops the silos already running.
+        try
+        {
+            await StartSilosAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartSilosAsync()
+    {
         for (var i = 0; i < Size; i++)
         {
             var silo = await SiloProcess.StartAsync(
