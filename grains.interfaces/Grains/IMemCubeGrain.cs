@@ -141,6 +141,24 @@ public interface IMemCubeGrain : IGrainWithStringKey
     /// <returns><see langword="true"/> when the cube was purged now.</returns>
     Task<bool> PurgeAsync(DateTimeOffset graceEnd, CancellationToken cancellationToken = default);
 
+    /// <summary>Takes in a near-duplicate's provenance (fusion, MemOperator): a new version (change
+    /// <c>fused_from_{id}</c>) whose <see cref="MemoryRecord.FusedFrom"/> lists it; text and vector stay.</summary>
+    /// <param name="source">The merged cube and its provenance.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The survivor at its new version.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist, was erased or has expired.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">The cube is not Activated.</exception>
+    Task<MemoryRecord> AbsorbAsync(FusedSource source, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the cube as fused into <paramref name="survivorId"/> (Activated -> <see cref="MemCubeLifecycle.Merged"/>,
+    /// change <c>merged_into_{id}</c>): it is no longer retrieved; its history stays.</summary>
+    /// <param name="survivorId">The cube that absorbed it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The merged memory.</returns>
+    /// <exception cref="MemoryNotFoundException">The cube does not exist or was erased.</exception>
+    /// <exception cref="InvalidLifecycleTransitionException">The cube is not Activated.</exception>
+    Task<MemoryRecord> MergeIntoAsync(string survivorId, CancellationToken cancellationToken = default);
+
     /// <summary>Counts accesses (retrievals) of the cube; persisted lazily, not versioned.</summary>
     /// <param name="count">How many accesses, at least 1.</param>
     /// <param name="lastAccessAt">When the last of them happened.</param>

@@ -25,6 +25,8 @@ namespace MemOS.Grains.Interfaces.Memories;
 /// <param name="EmbeddingModel">The embedder model id of the cube's stored vector, or null when it has none (the vector
 /// itself is not returned).</param>
 /// <param name="ExpiresAt">When the memory's time to live ends, or null when it does not expire.</param>
+/// <param name="MergedInto">For a <see cref="MemCubeLifecycle.Merged"/> memory, the memory it was fused into; else null.</param>
+/// <param name="FusedFrom">The near-duplicates fused into this memory, with their provenance, or null when none.</param>
 public sealed record MemoryRecord(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("tenantId")] string TenantId,
@@ -46,4 +48,6 @@ public sealed record MemoryRecord(
     [property: JsonPropertyName("pinned")] bool Pinned,
     [property: JsonPropertyName("access")] MemoryAccessStats Access,
     [property: JsonPropertyName("embeddingModel")] string? EmbeddingModel = null,
-    [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt = null);
+    [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt = null,
+    [property: JsonPropertyName("mergedInto")] string? MergedInto = null,
+    [property: JsonPropertyName("fusedFrom")] IReadOnlyList<FusedSource>? FusedFrom = null);

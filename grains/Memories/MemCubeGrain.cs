@@ -271,6 +271,45 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
     }
 
     /// <inheritdoc />
+    public async Task<MemoryRecord> AbsorbAsync(FusedSource source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var state = RequireVisible();
+        if (state.State != MemCubeLifecycle.Activated)
+        {
+            throw new InvalidLifecycleTransitionException(state.Id, state.State, MemCubeLifecycle.Activated);
+        }
+
+        if (state.FusedFrom.Any(f => f.CubeId == source.CubeId))
+        {
+            return state.ToRecord();
+        }
+
+        var next = state with { FusedFrom = [.. state.FusedFrom, source], Version = state.Version + 1, UpdatedAt = TimeProvider.GetUtcNow() };
+        await CommitAsync(next with { History = [.. state.History, Snapshot(next, $"fused_from_{source.CubeId}")] }, cancellationToken);
+        return _cube.State.ToRecord();
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryRecord> MergeIntoAsync(string survivorId, CancellationToken cancellationToken = default)
+    {
+        if (!MemCubeKeys.IsValidCubeId(survivorId))
+        {
+            throw new ArgumentException($"'{survivorId}' is not a valid MemCube id.", nameof(survivorId));
+        }
+
+        var state = RequireLive();
+        if (state.State != MemCubeLifecycle.Activated)
+        {
+            throw new InvalidLifecycleTransitionException(state.Id, state.State, MemCubeLifecycle.Merged);
+        }
+
+        var next = state with { State = MemCubeLifecycle.Merged, MergedInto = survivorId, Version = state.Version + 1, UpdatedAt = TimeProvider.GetUtcNow() };
+        await CommitAsync(next with { History = [.. state.History, Snapshot(next, $"merged_into_{survivorId}")] }, cancellationToken);
+        return _cube.State.ToRecord();
+    }
+
+    /// <inheritdoc />
     public async Task<MemoryRecord?> ArchiveIfColdAsync(DateTimeOffset idleBefore, int maxAccessCount, CancellationToken cancellationToken = default)
     {
         var state = _cube.State;
@@ -352,6 +391,7 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             Tags = [],
             Entities = [],
             Provenance = state.Provenance is { } p ? p with { Speaker = null } : null,
+            FusedFrom = [.. state.FusedFrom.Select(static f => f with { Provenance = f.Provenance with { Speaker = null } })],
             Version = state.Version + 1,
             UpdatedAt = TimeProvider.GetUtcNow(),
             PayloadInVault = false,

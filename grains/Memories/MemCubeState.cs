@@ -74,6 +74,12 @@ public sealed record MemCubeState
     /// archived): the hot history then holds only the versions after the archive.</summary>
     public bool PayloadInVault { get; init; }
 
+    /// <summary>The survivor this cube was fused into (state Merged), or null.</summary>
+    public string? MergedInto { get; init; }
+
+    /// <summary>The near-duplicates fused into this cube.</summary>
+    public IReadOnlyList<FusedSource> FusedFrom { get; init; } = [];
+
     /// <summary>When the cube's time to live ends, or null.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 
@@ -85,5 +91,5 @@ public sealed record MemCubeState
     public MemoryRecord ToRecord() => new(
         Id, TenantId, SpaceKey, OwnerId, Kind, State, Text,
         Provenance ?? new MemoryProvenance(null, [], null, null, new MemoryProducer("unknown", "0"), []),
-        ValidFrom, ValidTo, CreatedAt, UpdatedAt, Version, Tags, Entities, Confidence, Priority, Pinned, Access, Embedding?.ModelId, ExpiresAt);
+        ValidFrom, ValidTo, CreatedAt, UpdatedAt, Version, Tags, Entities, Confidence, Priority, Pinned, Access, Embedding?.ModelId, ExpiresAt, MergedInto, FusedFrom.Count == 0 ? null : FusedFrom);
 }

@@ -112,6 +112,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         var started = Stopwatch.GetTimestamp();
         var unactivated = new List<string>();
         var stored = new List<MemCubeState>();
+        var merged = new List<MemCubeState>();
         var prefix = MemCubeKeys.SpacePrefix(_tenantId, _spaceKey);
         await foreach (var row in _stateQuery.ScanAsync<MemCubeState>(
                            MemCubeGrain.GrainTypeName, MemCubeGrain.StateName, prefix, cancellationToken))
@@ -137,6 +138,10 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
                     _expired[state.Id] = state.UpdatedAt;
                     _tombstones.Add(state.Id);
                     break;
+                case MemCubeLifecycle.Merged:
+                    merged.Add(state);
+                    _tombstones.Add(state.Id);
+                    break;
                 default:
                     _tombstones.Add(state.Id);
                     break;
@@ -147,6 +152,12 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         foreach (var state in stored.OrderBy(s => s.Id, StringComparer.Ordinal))
         {
             Index(state.ToRecord(), state.Embedding);
+        }
+
+        // A fused duplicate's source messages answer with its survivor.
+        foreach (var state in merged.Where(m => m.MergedInto is { } survivor && _memories.ContainsKey(survivor)))
+        {
+            PointMessagesAt(state.Provenance ?? new MemoryProvenance(null, [], null, null, new MemoryProducer("unknown", "0"), []), state.MergedInto!);
         }
 
         // A cube left Generated means an add stopped between creating and activating it (a crash). Its message
@@ -218,9 +229,13 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
                 }
 
                 var existing = _memories[existingId].Record;
-                var same = existing.Provenance.SourceDigest is { } digest
+
+                // A message of a near-duplicate fused into this memory is compared with that duplicate's source.
+                var provenance = existing.FusedFrom?.FirstOrDefault(f => f.Provenance.ConversationId == conversationId
+                    && f.Provenance.MessageIds.Contains(message.Id))?.Provenance ?? existing.Provenance;
+                var same = provenance.SourceDigest is { } digest
                     ? digest == PlaintextMemReader.SourceDigest(message.Speaker, message.Text)
-                    : existing.Text == message.Text.Trim() && existing.Provenance.Speaker == message.Speaker;
+                    : existing.Text == message.Text.Trim() && provenance.Speaker == message.Speaker;
                 if (!same)
                 {
                     throw new MessageConflictException(conversationId, message.Id, existingId);
@@ -259,6 +274,15 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         for (var j = drafts.Count; j < created.Count; j++)
         {
             Index(created[j], embedded[j].Embedding);
+        }
+
+        var fused = await FuseAsync(created, embedded, cancellationToken);
+        for (var i = 0; i < results.Length; i++)
+        {
+            if (results[i] is { Created: true } added && fused.TryGetValue(added.Memory.Id, out var survivor))
+            {
+                results[i] = new AddedMemory(survivor, Created: false);
+            }
         }
 
         LogAdded(_logger, created.Count, messages.Count);
@@ -320,7 +344,22 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     /// <inheritdoc />
     public async Task DeleteMemoryAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default)
     {
-        await Cube(RequireKnown(cubeId, includeTombstones: false)).DeleteAsync(expectedVersion, cancellationToken);
+        var fusedFrom = _memories.TryGetValue(RequireKnown(cubeId, includeTombstones: false), out var known) ? known.Record.FusedFrom ?? [] : [];
+        await Cube(cubeId).DeleteAsync(expectedVersion, cancellationToken);
+
+        // The near-duplicates fused into it hold (almost) the same text: erasure takes them too.
+        foreach (var source in fusedFrom)
+        {
+            try
+            {
+                await Cube(source.CubeId).DeleteAsync(null, cancellationToken);
+            }
+            catch (MemoryNotFoundException)
+            {
+                // Already erased.
+            }
+        }
+
         Unindex(cubeId);
         ForgetArchived(cubeId);
         _tombstones.Add(cubeId);

@@ -24,6 +24,18 @@ public sealed class MemSchedulerOptions
     /// <summary>The weight of the dense (embedding) ranking in fusion; 0 turns dense retrieval off. Default: 1.</summary>
     public double DenseWeight { get; set; } = 1;
 
+    /// <summary>Whether a new memory that nearly repeats an older one of the same speaker and day is fused into it
+    /// (MemOperator): the older keeps the union of provenance, the new one becomes Merged. Default: on.</summary>
+    public bool Fusion { get; set; } = true;
+
+    /// <summary>The least dense similarity (cosine after the space's common-component removal) of two memories that
+    /// fusion treats as near-duplicates. Default: 0.95.</summary>
+    public double FusionMinSimilarity { get; set; } = 0.95;
+
+    /// <summary>...and the least overlap of their analyzed (stemmed, stop-word-free) term sets, as Jaccard
+    /// |A∩B| / |A∪B|. Default: 0.8.</summary>
+    public double FusionMinTermOverlap { get; set; } = 0.8;
+
     /// <summary>The relative score boost of memories spoken by a person the query names (people mostly tell about
     /// themselves). Default: 1 (the score doubles).</summary>
     public double SpeakerBoost { get; set; } = 1;
