@@ -134,6 +134,42 @@ public sealed partial class LlamaTrainingModel
             return (loss, gradient);
         }
 
+        /// <summary>The softmax of every position's logits after <see cref="Forward"/>: <c>T × V</c> probabilities.</summary>
+        public double[] Probabilities()
+        {
+            var v = _model.VocabularySize;
+            var probabilities = new double[Logits.Length];
+            for (var i = 0; i < Length; i++)
+            {
+                var p = probabilities.AsSpan(i * v, v);
+                TensorPrimitives.SoftMax<double>(Logits.AsSpan(i * v, v), p);
+            }
+
+            return probabilities;
+        }
+
+        /// <summary>The summed Kullback–Leibler divergence <c>KL(q‖p)</c> over all positions from target distributions
+        /// <c>q</c> (<c>T × V</c>, for example the base model's <see cref="Probabilities"/>) to this pass's softmax
+        /// <c>p</c>, and its gradient with respect to the logits, <c>(p − q)·weight</c>.</summary>
+        public (double Divergence, double[] Gradient) Divergence(double[] targets, double weight)
+        {
+            var v = _model.VocabularySize;
+            var gradient = Probabilities();
+            var divergence = 0.0;
+            for (var i = 0; i < gradient.Length; i++)
+            {
+                var (q, p) = (targets[i], gradient[i]);
+                if (q > 0)
+                {
+                    divergence += q * (Math.Log(q) - Math.Log(Math.Max(p, double.Epsilon)));
+                }
+
+                gradient[i] = (p - q) * weight;
+            }
+
+            return (divergence, gradient);
+        }
+
         /// <summary>Back-propagates a gradient of the logits (<c>T × V</c>) into <see cref="GradA"/> and <see cref="GradB"/>.</summary>
         public void Backward(double[] logitGradient)
         {

@@ -25,6 +25,16 @@ public sealed record LoraTrainingOptions
     /// <summary>The most tokens of one text trained on (longer texts are cut). Default 256.</summary>
     public int MaxTokensPerText { get; init; } = 256;
 
+    /// <summary>Replay texts that keep the adapter close to the base model elsewhere: training adds
+    /// <see cref="ReplayWeight"/> times the mean, over their positions, of <c>KL(p_base ‖ p_adapter)</c>, the base
+    /// model's next-token distribution to the adapted one's (self-distillation against forgetting). Used by the text
+    /// overload of <see cref="LoraTrainer.Train(string, IReadOnlyList{string}, LoraTrainingOptions?, Action{LoraTrainingProgress}?, CancellationToken)"/>.
+    /// Default none.</summary>
+    public IReadOnlyList<string> ReplayTexts { get; init; } = [];
+
+    /// <summary>The weight λ of the replay divergence against the memory texts' cross-entropy. Default 1.</summary>
+    public double ReplayWeight { get; init; } = 1;
+
     /// <summary>Optional JSON recorded as the adapter's provenance (for example the plaintext memory ids). Default none.</summary>
     public string? Provenance { get; init; }
 }

@@ -108,14 +108,7 @@ public sealed class LlamaTrainingModelTests
                     for (var n = 0; n < 2; n++)
                     {
                         var i = random.Next(values.Length);
-                        var original = values[i];
-                        values[i] = original + FiniteDifferenceStep;
-                        var plus = Loss();
-                        values[i] = original - FiniteDifferenceStep;
-                        var minus = Loss();
-                        values[i] = original;
-                        var numeric = (plus - minus) / (2 * FiniteDifferenceStep);
-                        var error = Math.Abs(numeric - gradient[i]) / Math.Max(1e-6, Math.Abs(numeric) + Math.Abs(gradient[i]));
+                        var (numeric, error) = Check(values, i, gradient[i], Loss);
                         Assert.True(error <= GradientRelativeTolerance,
                             $"{slot.TensorName} {(values == slot.A ? "A" : "B")}[{i}]: analytic {gradient[i]:G9}, numeric {numeric:G9} (relative error {error:G3}).");
                         worst = Math.Max(worst, error);
@@ -127,6 +120,61 @@ public sealed class LlamaTrainingModelTests
 
         TestContext.Current.SendDiagnosticMessage($"gradient check: {checkedCount} LoRA parameters, worst relative error {worst:G3}");
         Assert.Equal(model.LayerCount * LlamaTrainingModel.ProjectionKinds.Count * 4, checkedCount);
+    }
+
+    [Fact]
+    public void Backward_OfTheReplayDivergence_MatchesFiniteDifferences()
+    {
+        var path = SharedAssets.RequireStoriesModel();
+        var model = LlamaTrainingModel.Load(path);
+        var lora = RandomAdapter(model, LoraMerge.Sha256(path), seed: 9, magnitude: 0.2f);
+        var slots = model.Slots(lora, 1f);
+        int[] tokens = [1, 403, 407, 261, 378, 430, 261, 299];
+        var basePass = new LlamaTrainingModel.Pass(model, tokens, null);
+        basePass.Forward();
+        var targets = basePass.Probabilities();
+        var weight = 1.0 / tokens.Length;
+
+        var pass = new LlamaTrainingModel.Pass(model, tokens, slots);
+        pass.Forward();
+        var (divergence, logitGradient) = pass.Divergence(targets, weight);
+        Assert.True(divergence > 0.01, $"The adapter moves the distributions by only {divergence} nats.");
+        pass.Backward(logitGradient);
+
+        var worst = 0.0;
+        foreach (var (layer, projection) in new[] { (0, 0), (2, 2), (4, 6), (1, 3) })
+        {
+            var slot = slots[layer][projection]!;
+            foreach (var (values, gradient) in new[] { (slot.A, pass.GradA[layer][projection]), (slot.B, pass.GradB[layer][projection]) })
+            {
+                var i = values.Length / 3;
+                var (numeric, error) = Check(values, i, gradient[i], Divergence);
+                Assert.True(error <= GradientRelativeTolerance, $"{slot.TensorName}[{i}]: analytic {gradient[i]:G9}, numeric {numeric:G9} ({error:G3}).");
+                worst = Math.Max(worst, error);
+            }
+        }
+
+        TestContext.Current.SendDiagnosticMessage($"replay KL gradient check: 8 parameters, worst relative error {worst:G3}");
+
+        double Divergence()
+        {
+            var p = new LlamaTrainingModel.Pass(model, tokens, slots);
+            p.Forward();
+            return p.Divergence(targets, weight).Divergence * weight;
+        }
+    }
+
+    // The central difference of an objective in parameter i, and its relative error against the analytic gradient.
+    private static (double Numeric, double Error) Check(double[] values, int i, double analytic, Func<double> objective)
+    {
+        var original = values[i];
+        values[i] = original + FiniteDifferenceStep;
+        var plus = objective();
+        values[i] = original - FiniteDifferenceStep;
+        var minus = objective();
+        values[i] = original;
+        var numeric = (plus - minus) / (2 * FiniteDifferenceStep);
+        return (numeric, Math.Abs(numeric - analytic) / Math.Max(1e-6, Math.Abs(numeric) + Math.Abs(analytic)));
     }
 
     /// <summary>A rank-4 adapter on every projection of every layer with uniform random A and B.</summary>

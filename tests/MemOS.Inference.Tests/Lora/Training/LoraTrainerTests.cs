@@ -47,6 +47,30 @@ public sealed class LoraTrainerTests
     }
 
     [Fact]
+    public void Train_WithReplay_StaysCloserToTheBaseModelOnTheReplayText()
+    {
+        var path = LlamaTestAssets.RequireStoriesModel();
+        var ct = TestContext.Current.CancellationToken;
+        string[] replay = ["Once upon a time, there was a little girl named Lily. She liked to play in the park with her dog."];
+        var options = new LoraTrainingOptions { Rank = 4, Alpha = 8, Steps = 15, LearningRate = 1e-2, Seed = 3 };
+        var free = LoraTrainer.Train(path, Facts, options, null, ct);
+        var kept = LoraTrainer.Train(path, Facts, options with { ReplayTexts = replay, ReplayWeight = 4 }, null, ct);
+
+        var model = LlamaTrainingModel.Load(path);
+        using var llama = Inference.Llama.LlamaModel.Load(path);
+        int[][] replayTokens = [llama.Tokenize(replay[0])];
+        var baseLoss = LoraTrainer.MeanLoss(model, replayTokens);
+        var freeLoss = LoraTrainer.MeanLoss(model, replayTokens, free);
+        var keptLoss = LoraTrainer.MeanLoss(model, replayTokens, kept);
+        TestContext.Current.SendDiagnosticMessage($"replay text NLL: base {baseLoss:F4}, trained without replay {freeLoss:F4}, with replay {keptLoss:F4}");
+        Assert.True(Math.Abs(keptLoss - baseLoss) < Math.Abs(freeLoss - baseLoss), "Replay did not keep the replay text's loss closer to the base model's.");
+        using var training = JsonDocument.Parse(kept.Training!);
+        Assert.Equal(1, training.RootElement.GetProperty("replay_texts").GetInt32());
+        Assert.True(training.RootElement.GetProperty("final_replay_kl").GetDouble() >= 0);
+        Assert.True(training.RootElement.GetProperty("final_loss").GetDouble() < training.RootElement.GetProperty("initial_loss").GetDouble());
+    }
+
+    [Fact]
     public void Train_InvalidOptions_Throw()
     {
         var path = SharedAssets.RequireStoriesModel();
@@ -56,6 +80,8 @@ public sealed class LoraTrainerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => LoraTrainer.Train(path, tokens, new LoraTrainingOptions { LearningRate = double.NaN }, null, ct));
         Assert.Throws<ArgumentException>(() => LoraTrainer.Train(path, tokens, new LoraTrainingOptions { Targets = ["attn_x"] }, null, ct));
         Assert.Throws<ArgumentException>(() => LoraTrainer.Train(path, [[1]], new LoraTrainingOptions(), null, ct));
+        Assert.Throws<ArgumentOutOfRangeException>(() => LoraTrainer.Train(path, tokens, new LoraTrainingOptions { ReplayWeight = -1 }, null, ct));
+        Assert.Throws<ArgumentException>(() => LoraTrainer.Train(path, tokens, [[1, 9999]], new LoraTrainingOptions { Steps = 1 }, null, ct));
         Assert.Throws<ArgumentException>(() => LoraTrainer.Train(path, [[1, 9999]], new LoraTrainingOptions { Steps = 1 }, null, ct));
     }
 }
