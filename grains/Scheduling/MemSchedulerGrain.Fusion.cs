@@ -13,6 +13,12 @@ namespace MemOS.Grains.Scheduling;
 /// The same day is required because a repeated sentence on another day ("I went running today") is another event.</content>
 public sealed partial class MemSchedulerGrain
 {
+    /// <summary>The most memories of one speaker and day a new memory is compared with (the newest).</summary>
+    private const int FusionMaxCandidates = 256;
+
+    /// <summary>The indexed memories by speaker and day of their valid time (fusion candidates).</summary>
+    private readonly Dictionary<string, HashSet<string>> _fusionBuckets = new(StringComparer.Ordinal);
+
     /// <summary>Fuses each new memory that nearly repeats an older indexed one; returns, by new memory id, the
     /// survivor it was fused into.</summary>
     private async Task<Dictionary<string, MemoryRecord>> FuseAsync(
@@ -33,11 +39,19 @@ public sealed partial class MemSchedulerGrain
                 continue;
             }
 
+            // Candidates: the memories of the same speaker and day (a near-duplicate must share both), newest first,
+            // at most FusionMaxCandidates: a scan of the whole index per new memory would make ingestion quadratic.
+            if (!_fusionBuckets.TryGetValue(FusionBucket(record), out var bucket))
+            {
+                continue;
+            }
+
             var terms = TermSet(record.Text);
-            var survivor = _vectors.Search(embedding.Vector, 5)
-                .Where(hit => hit.Score >= _options.FusionMinSimilarity && string.CompareOrdinal(hit.Id, record.Id) < 0)
-                .Select(hit => _memories.TryGetValue(hit.Id, out var m) ? m.Record : null)
-                .FirstOrDefault(older => older is not null && IsNearDuplicate(older, record, terms));
+            var survivor = bucket.Where(id => string.CompareOrdinal(id, record.Id) < 0)
+                .OrderByDescending(static id => id, StringComparer.Ordinal).Take(FusionMaxCandidates)
+                .Select(id => _memories.TryGetValue(id, out var m) ? m.Record : null)
+                .FirstOrDefault(older => older is not null && IsNearDuplicate(older, record, terms)
+                    && _vectors.Similarity(embedding.Vector, older.Id) is { } similarity && similarity >= _options.FusionMinSimilarity);
             if (survivor is null)
             {
                 continue;
@@ -73,6 +87,34 @@ public sealed partial class MemSchedulerGrain
         var olderTerms = TermSet(older.Text);
         var union = olderTerms.Count + newerTerms.Count - olderTerms.Count(newerTerms.Contains);
         return union > 0 && (double)olderTerms.Count(newerTerms.Contains) / union >= _options.FusionMinTermOverlap;
+    }
+
+    private static string FusionBucket(MemoryRecord record)
+        => (record.Provenance.Speaker ?? "").ToLowerInvariant() + "\n" + (record.ValidFrom?.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-");
+
+    /// <summary>Moves a memory between fusion buckets as it is indexed (<paramref name="now"/>), changed or taken out
+    /// (<paramref name="now"/> null).</summary>
+    private void TrackFusionBucket(MemoryRecord? before, MemoryRecord? now)
+    {
+        if (before is not null && _fusionBuckets.TryGetValue(FusionBucket(before), out var old))
+        {
+            old.Remove(before.Id);
+            if (old.Count == 0)
+            {
+                _fusionBuckets.Remove(FusionBucket(before));
+            }
+        }
+
+        if (now is not null)
+        {
+            var key = FusionBucket(now);
+            if (!_fusionBuckets.TryGetValue(key, out var bucket))
+            {
+                _fusionBuckets[key] = bucket = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            bucket.Add(now.Id);
+        }
     }
 
     private static HashSet<string> TermSet(string text) => new(TextAnalyzer.English.Analyze(text), StringComparer.Ordinal);

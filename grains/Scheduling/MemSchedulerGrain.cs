@@ -435,6 +435,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         var entry = IndexedMemory.Of(record);
         _memories[record.Id] = entry;
         TrackLifecycle(record);
+        TrackFusionBucket(previous?.Record, record);
         CountEntities(previous?.Record, -1);
         CountEntities(record, +1);
         _accessCounts[record.Id] = Math.Max(_accessCounts.GetValueOrDefault(record.Id), record.Access.Count);
@@ -503,6 +504,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         _accessCounts.Remove(cubeId);
         _lastAccess.Remove(cubeId);
         _expiring.Remove(cubeId);
+        TrackFusionBucket(entry.Record, null);
         if (entry.Record.Provenance.ConversationId is { } conversation)
         {
             if (_conversationOrder.TryGetValue(conversation, out var order))
