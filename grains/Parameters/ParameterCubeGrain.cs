@@ -157,21 +157,7 @@ public sealed partial class ParameterCubeGrain : Grain, IParameterCubeGrain
         }
     }
 
-    private async Task CommitAsync(ParameterCubeState next, CancellationToken cancellationToken)
-    {
-        var previous = _cube.State;
-        _cube.State = next;
-        try
-        {
-            await _cube.WriteStateAsync(cancellationToken);
-        }
-        catch
-        {
-            // A failed write must not leave the cube showing a state that storage does not hold.
-            _cube.State = previous;
-            throw;
-        }
-    }
+    private Task CommitAsync(ParameterCubeState next, CancellationToken cancellationToken) => _cube.CommitAsync(next, cancellationToken);
 
     private ParameterCubeState Require()
         => _cube.State is { Exists: true } state

@@ -136,9 +136,9 @@ public sealed partial class ParameterTrainingWorkerGrain : Grain, IParameterTrai
             await cube.CompleteAsync(new ParameterTrained(
                 path, root.GetProperty("initial_loss").GetDouble(), root.GetProperty("final_loss").GetDouble(), root.GetProperty("train_s").GetDouble()));
         }
-        catch (Exception e) when (e is MemOSException or ArgumentException or NotSupportedException or FormatException or IOException
-                                      or UnauthorizedAccessException or KeyNotFoundException or JsonException)
+        catch (Exception e)
         {
+            // Off the grain's turns nothing else would see the failure: whatever it is, the cube must not stay Training.
             LogTrainingFailed(logger, e, id);
             await cube.FailAsync(e.Message);
         }
