@@ -63,24 +63,27 @@ public sealed class MigrationPolicyTests : ActivationTestBase
     {
         var record = await Scheduler.ParameterizeAsync([Memories[0].Id], rank: 2, steps: 2, Cancel);
         Assert.Equal(ParameterOrigins.Request, record.Origin);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var now = (await Scheduler.GetParametersAsync(Cancel)).Single();
-            if (now.State == ParameterState.Failed)
-            {
-                Assert.False(string.IsNullOrWhiteSpace(now.Reason));
-                break;
-            }
-
-            Assert.True(waited.Elapsed < Eventually.DefaultTimeout, $"the parameter stayed {now.State}");
-            await Task.Delay(5, Cancel);
-        }
+        var failed = await WaitForParameterAsync(record.Id, ParameterState.Failed);
+        Assert.False(string.IsNullOrWhiteSpace(failed.Reason));
 
         // Asked again, a failed cube trains again (back to Pending).
         var again = await Scheduler.ParameterizeAsync([Memories[0].Id], rank: 2, steps: 2, Cancel);
         Assert.Equal(record.Id, again.Id);
         Assert.NotEqual(ParameterState.Ready, again.State);
+    }
+
+    [Fact]
+    public async Task ParameterCubes_AreKnownAfterTheSchedulerWasDeactivated_AndErasingASourceMakesThemStale()
+    {
+        var record = await Scheduler.ParameterizeAsync([Memories[0].Id, Memories[1].Id], rank: 2, steps: 2, Cancel);
+        await WaitForParameterAsync(record.Id, ParameterState.Failed); // the fake model cannot be trained on
+        await Host.DeactivateIdleAsync();
+
+        Assert.Equal(record.Id, Assert.Single(await Scheduler.GetParametersAsync(Cancel)).Id);
+        await Scheduler.DeleteMemoryAsync(Memories[1].Id, null, Cancel);
+        var stale = Assert.Single(await Scheduler.GetParametersAsync(Cancel));
+        Assert.Equal(ParameterState.Stale, stale.State);
+        Assert.Equal($"memory {Memories[1].Id} was erased", stale.Reason);
     }
 
     [Fact]
@@ -92,6 +95,22 @@ public sealed class MigrationPolicyTests : ActivationTestBase
             Scheduler.ParameterizeAsync([Memories[0].Id, Memories[1].Id, Memories[2].Id], null, null, Cancel)); // over the cap of 2
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Scheduler.ParameterizeAsync([Memories[0].Id], 0, null, Cancel));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Scheduler.ParameterizeAsync([Memories[0].Id], null, 0, Cancel));
+    }
+
+    private async Task<ParameterRecord> WaitForParameterAsync(string id, ParameterState state)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var now = (await Scheduler.GetParametersAsync(Cancel)).Single(p => p.Id == id);
+            if (now.State == state)
+            {
+                return now;
+            }
+
+            Assert.True(waited.Elapsed < Eventually.DefaultTimeout, $"parameter {id} stayed {now.State}, never {state}");
+            await Task.Delay(5, Cancel);
+        }
     }
 }
 

@@ -66,8 +66,7 @@ public sealed class ParameterMemoryTests(StoriesSiloFixture fixture, ITestOutput
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            var list = await fixture.Http.GetFromJsonAsync($"v1/memories/parameters?user={user}", MemOSJsonContext.Default.ParameterList, Cancel);
-            var record = list!.Parameters.Single(p => p.Id == id);
+            var record = (await fixture.Client.GetParametersAsync(user, Cancel)).Single(p => p.Id == id);
             if (record.State == state)
             {
                 return record;
