@@ -120,7 +120,9 @@ public interface IMemSchedulerGrain : IGrainWithStringKey
     /// budget, trimmed to the model's context), renders them as one memory block with the prompt template and generates.
     /// When a Ready activation MemCube holds exactly that block (same memories, same versions), its KV cache is
     /// restored and only the message is prefilled; otherwise the block is prefilled as text. Each use of a block feeds
-    /// the promotion policy (<c>MemOS:Activation</c>).</summary>
+    /// the promotion policy (<c>MemOS:Activation</c>). The user's Ready parameter MemCubes trained for the silo's model
+    /// (LoRA adapters) are applied to this generation with their scales, and then the block is always prefilled; the
+    /// answer lists them. Each chat then feeds the migration policy (<c>MemOS:Parameter</c>).</summary>
     /// <param name="query">The validated chat.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The answer, the memories used and their form, and the time to first token.</returns>

@@ -32,6 +32,7 @@ public sealed partial class ParameterTrainingWorkerGrain : Grain, IParameterTrai
     private readonly ILogger<ParameterTrainingWorkerGrain> _logger;
     private readonly Queue<ParameterTrainingRequest> _queue = new();
     private Task _current = Task.CompletedTask;
+    private string? _currentKey;
 
     /// <summary>Creates the worker.</summary>
     /// <param name="engine">The silo's generation engine (its model file is trained on).</param>
@@ -52,7 +53,9 @@ public sealed partial class ParameterTrainingWorkerGrain : Grain, IParameterTrai
             throw new ArgumentException("A training job names its parameter MemCube, its texts and its settings.", nameof(request));
         }
 
-        if (!_queue.Any(r => r.ParameterKey == request.ParameterKey))
+        // A scheduler that reactivates queues its pending and training cubes again: one may be queued or training here.
+        var training = !_current.IsCompleted && _currentKey == request.ParameterKey;
+        if (!training && !_queue.Any(r => r.ParameterKey == request.ParameterKey))
         {
             _queue.Enqueue(request);
         }
@@ -69,6 +72,7 @@ public sealed partial class ParameterTrainingWorkerGrain : Grain, IParameterTrai
             return Task.FromResult(false);
         }
 
+        _currentKey = job.ParameterKey;
         var grains = GrainFactory;
         var engine = _engine;
         var directory = _options.AdapterDirectory;

@@ -95,7 +95,7 @@ public sealed partial class MemSchedulerGrain
     }
 
     /// <summary>The migration policy, after a chat: when enough of the user's memories are accessed often and stable,
-    /// and no live parameter MemCube holds them, the most accessed of them are queued as one adapter.</summary>
+    /// and no parameter MemCube but a stale one holds them, the most accessed of them are queued as one adapter.</summary>
     private async Task MaybeMigrateAsync(GenerationModelInfo model, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!_parameterOptions.AutoMigrate)
@@ -103,7 +103,8 @@ public sealed partial class MemSchedulerGrain
             return;
         }
 
-        var covered = _parameters.Values.Where(p => p.State is not (ParameterState.Stale or ParameterState.Failed))
+        // A failed set is not queued again on its own (it would fail at every chat); an explicit request retries it.
+        var covered = _parameters.Values.Where(p => p.State != ParameterState.Stale)
             .SelectMany(p => p.Sources.Select(s => s.Id)).ToHashSet(StringComparer.Ordinal);
         var qualifying = _memories.Values
             .Where(m => !covered.Contains(m.Record.Id)
