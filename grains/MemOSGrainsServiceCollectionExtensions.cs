@@ -1,4 +1,5 @@
 using MemOS.Grains.Activation;
+using MemOS.Grains.Parameters;
 using MemOS.Grains.Reader;
 using MemOS.Grains.Scheduling;
 using MemOS.Grains.Telemetry;
@@ -12,7 +13,8 @@ namespace MemOS.Grains;
 /// <summary>Registers the services MemOS grains depend on (the grain classes themselves are registered with the runtime).</summary>
 public static class MemOSGrainsServiceCollectionExtensions
 {
-    /// <summary>Adds the MemReader, the scheduler and activation options (validated: <see cref="ActivationOptionsValidator"/>),
+    /// <summary>Adds the MemReader, the scheduler, activation and parameter options (validated: <see cref="ActivationOptionsValidator"/>,
+    /// <see cref="ParameterOptionsValidator"/>),
     /// the grains' telemetry (<see cref="MemCubeMetrics"/>, <see cref="SchedulerMetrics"/>, <see cref="InferenceMetrics"/>)
     /// and, unless one is registered, an <see cref="UnavailableGenerationEngine"/> (no chat, no activation memory).</summary>
     /// <param name="services">The service collection.</param>
@@ -27,6 +29,8 @@ public static class MemOSGrainsServiceCollectionExtensions
             "No generation model is configured: chat and activation memory are unavailable."));
         services.AddOptions<ActivationOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ActivationOptions>, ActivationOptionsValidator>());
+        services.AddOptions<ParameterOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ParameterOptions>, ParameterOptionsValidator>());
         services.AddOptions<MemSchedulerOptions>();
         services.AddOptions<MemReaderOptions>();
         return services;

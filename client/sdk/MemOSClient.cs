@@ -9,6 +9,7 @@ using MemOS.Grains.Interfaces.Activation;
 using MemOS.Grains.Interfaces.Chat;
 using MemOS.Grains.Interfaces.Memories;
 using MemOS.Grains.Interfaces.Operations;
+using MemOS.Grains.Interfaces.Parameters;
 using MemOS.Grains.Interfaces.Search;
 using MemOS.Grains.Interfaces.Serialization;
 using MemOS.Runtime;
@@ -250,6 +251,32 @@ public sealed class MemOSClient : IDisposable
     public Task<ActivationRecord> ActivateAsync(ActivateRequest request, CancellationToken cancellationToken = default)
         => SendAsync(HttpMethod.Post, "v1/memories/activate", request, MemOSJsonContext.Default.ActivateRequest,
             MemOSJsonContext.Default.ActivationRecord, null, request?.User, idempotent: true, cancellationToken);
+
+    /// <summary>Asks for a parameter MemCube: a LoRA adapter trained on some memories' texts by the silo's worker
+    /// (<c>POST /v1/memories/parameterize</c>).</summary>
+    /// <param name="request">The user, the memory ids and optionally the rank and steps.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The parameter MemCube: <see cref="ParameterState.Pending"/> or <see cref="ParameterState.Training"/>
+    /// until its adapter is written (poll <see cref="GetParametersAsync"/>), or <see cref="ParameterState.Ready"/>.</returns>
+    /// <exception cref="MemOSApiException">The silo answered with a problem (400 for bad input, 404 for an unknown
+    /// memory, 503 without a generation model).</exception>
+    public Task<ParameterRecord> ParameterizeAsync(ParameterizeRequest request, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Post, "v1/memories/parameterize", request, MemOSJsonContext.Default.ParameterizeRequest,
+            MemOSJsonContext.Default.ParameterRecord, null, request?.User, idempotent: true, cancellationToken);
+
+    /// <summary>Lists a user's parameter MemCubes, oldest first (<c>GET /v1/memories/parameters</c>).</summary>
+    /// <param name="user">The owning user.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The parameter MemCubes in every state.</returns>
+    /// <exception cref="ArgumentException"><paramref name="user"/> is empty.</exception>
+    /// <exception cref="MemOSApiException">The silo answered with a problem.</exception>
+    public async Task<IReadOnlyList<ParameterRecord>> GetParametersAsync(string user, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        var list = await SendAsync<object, ParameterList>(HttpMethod.Get, "v1/memories/parameters?user=" + Uri.EscapeDataString(user),
+            null, null, MemOSJsonContext.Default.ParameterList, null, user, idempotent: true, cancellationToken);
+        return list.Parameters;
+    }
 
     /// <summary>Lists a user's activation MemCubes, oldest first (<c>GET /v1/memories/activations</c>).</summary>
     /// <param name="user">The owning user.</param>

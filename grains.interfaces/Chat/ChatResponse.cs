@@ -20,6 +20,8 @@ namespace MemOS.Grains.Interfaces.Chat;
 /// <param name="Model">The generation model's name.</param>
 /// <param name="CacheMiss">True when the block's activation was ready but the KV cache store no longer had it (it
 /// was prefilled as text, and the activation marked evicted).</param>
+/// <param name="Adapters">The user's parameter MemCubes (LoRA adapters) applied to the model for this answer, with their
+/// scales; empty when none (null only from senders that predate parameter memory).</param>
 public sealed record ChatResponse(
     [property: JsonPropertyName("text")] string Text,
     [property: JsonPropertyName("tokens")] IReadOnlyList<int> Tokens,
@@ -33,4 +35,5 @@ public sealed record ChatResponse(
     [property: JsonPropertyName("retrievalMs")] double RetrievalMs,
     [property: JsonPropertyName("stopReason")] string StopReason,
     [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("cacheMiss")] bool CacheMiss = false);
+    [property: JsonPropertyName("cacheMiss")] bool CacheMiss = false,
+    [property: JsonPropertyName("adapters")] IReadOnlyList<ChatAdapter>? Adapters = null);

@@ -2,6 +2,7 @@ using MemOS.Grains.Interfaces.Activation;
 using MemOS.Grains.Interfaces.Chat;
 using MemOS.Grains.Interfaces.Errors;
 using MemOS.Grains.Interfaces.Memories;
+using MemOS.Grains.Interfaces.Parameters;
 using MemOS.Grains.Interfaces.Search;
 using MemOS.Runtime;
 
@@ -119,7 +120,9 @@ public interface IMemSchedulerGrain : IGrainWithStringKey
     /// budget, trimmed to the model's context), renders them as one memory block with the prompt template and generates.
     /// When a Ready activation MemCube holds exactly that block (same memories, same versions), its KV cache is
     /// restored and only the message is prefilled; otherwise the block is prefilled as text. Each use of a block feeds
-    /// the promotion policy (<c>MemOS:Activation</c>).</summary>
+    /// the promotion policy (<c>MemOS:Activation</c>). The user's Ready parameter MemCubes trained for the silo's model
+    /// (LoRA adapters) are applied to this generation with their scales, and then the block is always prefilled; the
+    /// answer lists them. Each chat then feeds the migration policy (<c>MemOS:Parameter</c>).</summary>
     /// <param name="query">The validated chat.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The answer, the memories used and their form, and the time to first token.</returns>
@@ -142,4 +145,22 @@ public interface IMemSchedulerGrain : IGrainWithStringKey
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The activation MemCubes in every state.</returns>
     Task<IReadOnlyList<ActivationRecord>> GetActivationsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Asks for a parameter MemCube: a LoRA adapter of the silo's generation model trained on the texts of these
+    /// memories at their current versions. The job goes to the silo's training worker (one training at a time).</summary>
+    /// <param name="memoryIds">1 to <c>MemOS:Parameter:MaxMemoriesPerAdapter</c> distinct ids of the user's memories.</param>
+    /// <param name="rank">The LoRA rank (1-64), or null for <c>MemOS:Parameter:Rank</c>.</param>
+    /// <param name="steps">The optimizer steps (1-10000), or null for <c>MemOS:Parameter:Steps</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The parameter MemCube: Pending (or Training) until its adapter is written, Ready when it already was.</returns>
+    /// <exception cref="ArgumentException">No ids, too many, or repeated.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The rank or the steps are out of range.</exception>
+    /// <exception cref="MemoryNotFoundException">The user has no such memory.</exception>
+    /// <exception cref="MemOSException">The silo has no generation model (an <c>InferenceUnavailableException</c>: HTTP 503).</exception>
+    Task<ParameterRecord> ParameterizeAsync(IReadOnlyList<string> memoryIds, int? rank, int? steps, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the user's parameter MemCubes, oldest first.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The parameter MemCubes in every state.</returns>
+    Task<IReadOnlyList<ParameterRecord>> GetParametersAsync(CancellationToken cancellationToken = default);
 }

@@ -29,6 +29,9 @@ namespace MemOS.Grains.Interfaces.Serialization;
 [JsonSerializable(typeof(Activation.ActivateRequest))]
 [JsonSerializable(typeof(Activation.ActivationRecord))]
 [JsonSerializable(typeof(Activation.ActivationList))]
+[JsonSerializable(typeof(Parameters.ParameterizeRequest))]
+[JsonSerializable(typeof(Parameters.ParameterRecord))]
+[JsonSerializable(typeof(Parameters.ParameterList))]
 public sealed partial class MemOSJsonContext : JsonSerializerContext
 {
 }

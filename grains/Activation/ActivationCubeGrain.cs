@@ -209,21 +209,7 @@ public sealed partial class ActivationCubeGrain : Grain, IActivationCubeGrain
         _engine.DropCache(new KvCacheKey(state.ModelSha256, state.Template, state.TokenCount, state.TokensSha256));
     }
 
-    private async Task CommitAsync(ActivationCubeState next, CancellationToken cancellationToken)
-    {
-        var previous = _cube.State;
-        _cube.State = next;
-        try
-        {
-            await _cube.WriteStateAsync(cancellationToken);
-        }
-        catch
-        {
-            // A failed write must not leave the activation showing a state that storage does not hold.
-            _cube.State = previous;
-            throw;
-        }
-    }
+    private Task CommitAsync(ActivationCubeState next, CancellationToken cancellationToken) => _cube.CommitAsync(next, cancellationToken);
 
     private ActivationCubeState Require()
         => _cube.State is { Exists: true } state

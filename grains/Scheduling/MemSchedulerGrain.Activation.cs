@@ -208,10 +208,11 @@ public sealed partial class MemSchedulerGrain
         }
     }
 
-    /// <summary>Tells the activations built on a memory that it changed (or was erased), and drops queued requests for
-    /// them.</summary>
+    /// <summary>Tells the activations (and the parameter MemCubes) built on a memory that it changed (or was erased),
+    /// and drops queued requests for them.</summary>
     private async Task InvalidateActivationsAsync(string cubeId, long? newVersion, CancellationToken cancellationToken)
     {
+        await InvalidateParametersAsync(cubeId, newVersion, cancellationToken);
         if (!_activationsBySource.Remove(cubeId, out var ids))
         {
             return;

@@ -90,10 +90,14 @@ public sealed partial class MemSchedulerGrain
             }
         }
 
+        var adapters = await ChatAdaptersAsync(model, cancellationToken);
         var retrieval = Stopwatch.GetElapsedTime(started);
         var result = await _engine.GenerateAsync(
             prompt, block is null ? alone : afterBlock, restore,
-            new GenerationSettings { MaxTokens = maxTokens, Temperature = query.Temperature, Seed = query.Seed }, cancellationToken);
+            new GenerationSettings
+            {
+                MaxTokens = maxTokens, Temperature = query.Temperature, Seed = query.Seed, Adapters = [.. adapters.Select(a => a.Adapter)],
+            }, cancellationToken);
         if (restore && result.CacheMiss && activationId is not null)
         {
             if (await ActivationCube(activationId).MarkEvictedAsync(cancellationToken))
@@ -114,6 +118,8 @@ public sealed partial class MemSchedulerGrain
             activationId ??= _activations.ContainsKey(block.Id) ? block.Id : null;
         }
 
+        await MaybeMigrateAsync(model, now, cancellationToken);
+
         activity?.SetTag("memos.memory_form", form ?? "none");
         return new ChatResponse(
             result.Text,
@@ -128,7 +134,8 @@ public sealed partial class MemSchedulerGrain
             retrieval.TotalMilliseconds,
             StopReasonName(result.StopReason),
             model.Name,
-            restore && result.CacheMiss);
+            restore && result.CacheMiss,
+            ToChatAdapters(adapters));
     }
 
     private static string StopReasonName(LlamaStopReason reason) => reason switch

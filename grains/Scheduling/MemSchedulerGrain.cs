@@ -6,6 +6,7 @@ using MemOS.Grains.Interfaces.Grains;
 using MemOS.Grains.Interfaces.Memories;
 using MemOS.Grains.Interfaces.Search;
 using MemOS.Grains.Memories;
+using MemOS.Grains.Parameters;
 using MemOS.Grains.Reader;
 using MemOS.Grains.Retrieval;
 using MemOS.Grains.Retrieval.Vectors;
@@ -42,6 +43,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     private readonly SchedulerMetrics _metrics;
     private readonly IGenerationEngine _engine;
     private readonly ActivationOptions _activationOptions;
+    private readonly ParameterOptions _parameterOptions;
     private readonly InferenceMetrics _inferenceMetrics;
     private readonly Bm25Index _lexical = new();
     private readonly ExactVectorIndex _vectors;
@@ -73,6 +75,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
     /// <param name="activationOptions">The activation-memory policy and batching window.</param>
     /// <param name="inferenceMetrics">The silo's activation-memory instruments.</param>
     /// <param name="lifecycleOptions">Time to live, purge and archival settings.</param>
+    /// <param name="parameterOptions">The parameter-memory policy and training settings.</param>
     /// <exception cref="ArgumentOutOfRangeException">A lifecycle setting is out of range.</exception>
     public MemSchedulerGrain(
         IGrainStateQuery stateQuery,
@@ -84,8 +87,10 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         IGenerationEngine engine,
         IOptions<ActivationOptions> activationOptions,
         InferenceMetrics inferenceMetrics,
-        IOptions<LifecycleOptions> lifecycleOptions)
+        IOptions<LifecycleOptions> lifecycleOptions,
+        IOptions<ParameterOptions> parameterOptions)
     {
+        _parameterOptions = parameterOptions.Value;
         _lifecycle = lifecycleOptions.Value;
         _lifecycle.Validate();
         _metrics = metrics;
@@ -171,6 +176,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
 
         RefreshCommonComponent();
         await LoadActivationsAsync(cancellationToken);
+        await LoadParametersAsync(cancellationToken);
 
         // Timers do not outlive an activation, so what fell due while the scheduler was inactive is swept now.
         if (NeedsSweep())

@@ -11,4 +11,8 @@ public sealed record GenerationSettings
 
     /// <summary>The seed of sampled decoding (ignored when greedy). Default 42.</summary>
     public uint Seed { get; init; } = 42;
+
+    /// <summary>LoRA adapters applied to the model for this generation only (parameter memory), each file at most once.
+    /// Default none.</summary>
+    public IReadOnlyList<GenerationAdapter> Adapters { get; init; } = [];
 }

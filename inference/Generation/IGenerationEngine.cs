@@ -46,7 +46,9 @@ public interface IGenerationEngine
     Task<IReadOnlyList<KvCacheEntry?>> PrecomputeAsync(IReadOnlyList<MemoryBlockPrompt> blocks, CancellationToken cancellationToken = default);
 
     /// <summary>Generates an answer: the block (if any) restored from its KV cache when <paramref name="restoreBlock"/>
-    /// and the store has it, else prefilled as text, then the question prefilled and tokens sampled.</summary>
+    /// and the store has it, else prefilled as text, then the question prefilled and tokens sampled. With
+    /// <see cref="GenerationSettings.Adapters"/>, those LoRA adapters are applied for this generation only, and the block is
+    /// always prefilled (its stored KV cache was computed without them).</summary>
     /// <param name="block">The memory block, or <see langword="null"/> for none.</param>
     /// <param name="question">The question's tokens from <see cref="PrepareQuestion"/>.</param>
     /// <param name="restoreBlock">Whether to try the block's KV cache.</param>
@@ -56,7 +58,9 @@ public interface IGenerationEngine
     /// <exception cref="ArgumentException">The block, the question and <see cref="GenerationSettings.MaxTokens"/> do not
     /// fit <see cref="GenerationModelInfo.ContextTokens"/>, or the question is empty.</exception>
     /// <exception cref="InferenceUnavailableException">No model is loaded.</exception>
-    /// <exception cref="Llama.LlamaException">A decode failed.</exception>
+    /// <exception cref="Lora.LoraAdapterMismatchException">An adapter was made for another base model (the message names
+    /// both hashes).</exception>
+    /// <exception cref="Llama.LlamaException">A decode failed, or an adapter file is missing or not a MemOS LoRA adapter.</exception>
     Task<GenerationResult> GenerateAsync(
         MemoryBlockPrompt? block, ReadOnlyMemory<int> question, bool restoreBlock, GenerationSettings settings,
         CancellationToken cancellationToken = default);

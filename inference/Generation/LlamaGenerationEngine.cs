@@ -10,7 +10,10 @@ namespace MemOS.Inference.Generation;
 /// one generation context (one chat at a time) and, created on first use, one KV-precompute context with a sequence
 /// per batched block (<see cref="KvCachePrecomputer"/>), over one <see cref="KvCacheStore"/>.</summary>
 /// <remarks>Chats wait for the generation context and precomputes for the precompute context; the two run
-/// concurrently, sharing the CPU. Work runs on the thread pool, never on the caller's thread.</remarks>
+/// concurrently, sharing the CPU. Work runs on the thread pool, never on the caller's thread. A generation with LoRA
+/// adapters (<see cref="GenerationSettings.Adapters"/>) sets them on the generation context while it holds it and
+/// clears them before letting go, so concurrent chats never see each other's adapters; loaded adapters are kept
+/// (by path, reloaded when the file changes) while the engine lives.</remarks>
 public sealed partial class LlamaGenerationEngine : IGenerationEngine, IDisposable
 {
     private readonly LlamaModel _model;
@@ -22,6 +25,7 @@ public sealed partial class LlamaGenerationEngine : IGenerationEngine, IDisposab
     private readonly SemaphoreSlim _generationGate = new(1, 1);
     private readonly SemaphoreSlim _precomputeGate = new(1, 1);
     private readonly GenerationModelInfo _info;
+    private readonly Dictionary<string, (DateTime WrittenAt, LlamaLoraAdapter Adapter)> _adapters = new(StringComparer.Ordinal);
     private KvCachePrecomputer? _precomputer;
     private bool _disposed;
 
@@ -189,6 +193,11 @@ public sealed partial class LlamaGenerationEngine : IGenerationEngine, IDisposab
         _disposed = true;
         _precomputer?.Dispose();
         _context.Dispose();
+        foreach (var (_, adapter) in _adapters.Values)
+        {
+            adapter.Dispose();
+        }
+
         _model.Dispose();
         _generationGate.Dispose();
         _precomputeGate.Dispose();
@@ -248,6 +257,27 @@ public sealed partial class LlamaGenerationEngine : IGenerationEngine, IDisposab
             ? LlamaSampler.CreateGreedy()
             : LlamaSampler.Create(new LlamaSamplingOptions { Temperature = settings.Temperature, Seed = settings.Seed });
         _context.ClearMemory();
+        if (settings.Adapters.Count > 0)
+        {
+            _context.SetLoraAdapters([.. settings.Adapters.Select(a => (LoadAdapter(a.Path), a.Scale))]);
+        }
+
+        try
+        {
+            return Generate(block, question, restoreBlock && settings.Adapters.Count == 0, settings.MaxTokens, sampler);
+        }
+        finally
+        {
+            if (settings.Adapters.Count > 0)
+            {
+                _context.ClearLoraAdapters();
+                _context.ClearMemory();
+            }
+        }
+    }
+
+    private GenerationResult Generate(MemoryBlockPrompt? block, ReadOnlyMemory<int> question, bool restoreBlock, int maxTokens, LlamaSampler sampler)
+    {
         var started = Stopwatch.GetTimestamp();
         var restored = false;
         var miss = false;
@@ -260,14 +290,14 @@ public sealed partial class LlamaGenerationEngine : IGenerationEngine, IDisposab
         LlamaGeneration generation;
         if (restored || block is null)
         {
-            generation = _context.Generate(question.Span, sampler, settings.MaxTokens);
+            generation = _context.Generate(question.Span, sampler, maxTokens);
         }
         else
         {
             var whole = new int[block.Tokens.Length + question.Length];
             block.Tokens.CopyTo(whole, 0);
             question.Span.CopyTo(whole.AsSpan(block.Tokens.Length));
-            generation = _context.Generate(whole, sampler, settings.MaxTokens);
+            generation = _context.Generate(whole, sampler, maxTokens);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -277,6 +307,27 @@ public sealed partial class LlamaGenerationEngine : IGenerationEngine, IDisposab
         var text = _model.Detokenize([.. generation.Tokens.Where(t => !_model.IsEndOfGeneration(t))], removeSpecial: true);
         return new GenerationResult(generation.Tokens, text, restored, miss, generation.PromptTokens, firstToken, elapsed, generation.StopReason);
     }
+
+    /// <summary>The loaded adapter of a file (loaded again when the file was rewritten); on the generation context's
+    /// holder only.</summary>
+    private LlamaLoraAdapter LoadAdapter(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var writtenAt = File.GetLastWriteTimeUtc(full);
+        if (_adapters.TryGetValue(full, out var known) && known.WrittenAt == writtenAt)
+        {
+            return known.Adapter;
+        }
+
+        var adapter = LlamaLoraAdapter.Load(_model, full);
+        known.Adapter?.Dispose();
+        _adapters[full] = (writtenAt, adapter);
+        LogAdapterLoaded(_logger, full);
+        return adapter;
+    }
+
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "LoRA adapter {Path} loaded for generation")]
+    private static partial void LogAdapterLoaded(ILogger logger, string path);
 
     [LoggerMessage(EventId = 5201, Level = LogLevel.Information,
         Message = "Generation model {ModelName} ({ModelSha256}) loaded: context {ContextTokens} tokens, template {Template}, KV cache store {Directory} with {EntryCount} entries")]

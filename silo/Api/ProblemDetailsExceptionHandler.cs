@@ -2,6 +2,7 @@ using System.Text.Json;
 using MemOS.Grains.Interfaces.Errors;
 using MemOS.Inference.Embeddings;
 using MemOS.Inference.Generation;
+using MemOS.Inference.Lora;
 using MemOS.Runtime;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -48,6 +49,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(
         ModelNotFoundException e => With(Problem(404, ProblemTypes.ModelNotFound, "Model not found", e.Message), "model", e.Served),
         InferenceUnavailableException e => With(Problem(503, ProblemTypes.InferenceUnavailable, "Inference unavailable", e.Message),
             "setting", "MemOS:Inference:ModelPath"),
+        LoraAdapterMismatchException e => With(Problem(409, ProblemTypes.AdapterMismatch, "LoRA adapter for another model", e.Message),
+            "expectedSha256", e.ExpectedSha256),
         EmbeddingException { IsTransient: false } e => Problem(502, ProblemTypes.EmbedderFailed, "Embedder failed", e.Message),
         ArgumentException e => Problem(400, ProblemTypes.InvalidRequest, "Invalid request", e.Message),
         MemOSException { IsTransient: true } e => Problem(503, ProblemTypes.Unavailable, "Temporarily unavailable", e.Message),

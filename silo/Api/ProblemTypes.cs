@@ -49,6 +49,9 @@ public static class ProblemTypes
     /// setting (<c>MemOS:Inference:ModelPath</c>).</summary>
     public const string InferenceUnavailable = "urn:memos:problem:inference-unavailable";
 
+    /// <summary>A LoRA adapter was made for another base model than the silo's (409); the detail names both SHA-256s.</summary>
+    public const string AdapterMismatch = "urn:memos:problem:adapter-mismatch";
+
     /// <summary>A transient failure; retry later (503).</summary>
     public const string Unavailable = "urn:memos:problem:unavailable";
 

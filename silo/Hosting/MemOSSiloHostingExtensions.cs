@@ -1,5 +1,6 @@
 using MemOS.Grains;
 using MemOS.Grains.Activation;
+using MemOS.Grains.Parameters;
 using MemOS.Grains.Interfaces.Serialization;
 using MemOS.Grains.Memories;
 using MemOS.Grains.Reader;
@@ -67,6 +68,10 @@ public static class MemOSSiloHostingExtensions
         services.AddOptions<MemSchedulerOptions>().BindConfiguration(MemSchedulerOptions.SectionName);
         services.AddOptions<MemReaderOptions>().BindConfiguration(MemReaderOptions.SectionName);
         services.AddOptions<ActivationOptions>().BindConfiguration(ActivationOptions.SectionName);
+        var adapterDirectory = Path.GetFullPath(Path.Combine(dataDirectory, "lora"));
+        services.AddOptions<ParameterOptions>()
+            .Configure(o => o.AdapterDirectory = adapterDirectory)
+            .BindConfiguration(ParameterOptions.SectionName);
         services.AddOptions<LifecycleOptions>().BindConfiguration(LifecycleOptions.SectionName)
             .Validate(static o =>
             {
@@ -95,6 +100,7 @@ public static class MemOSSiloHostingExtensions
         app.MapMemOSTelemetry();
         app.MapMemoryEndpoints();
         app.MapActivationEndpoints();
+        app.MapParameterEndpoints();
         app.MapChatEndpoints();
         app.MapEmbeddingEndpoints();
         app.MapOperationsEndpoints();

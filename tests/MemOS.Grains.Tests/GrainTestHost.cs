@@ -1,5 +1,6 @@
 using MemOS.Grains.Activation;
 using MemOS.Grains.Memories;
+using MemOS.Grains.Parameters;
 using MemOS.Grains.Scheduling;
 using MemOS.Inference.Embeddings;
 using MemOS.Inference.Embeddings.Glove;
@@ -38,7 +39,8 @@ public sealed class GrainTestHost : IAsyncDisposable
 
     public static async Task<GrainTestHost> StartAsync(
         TempDatabase database, FakeTimeProvider? time = null, IEmbedder? embedder = null, Action<MemSchedulerOptions>? scheduler = null,
-        IGenerationEngine? engine = null, Action<ActivationOptions>? activation = null, Action<LifecycleOptions>? lifecycle = null)
+        IGenerationEngine? engine = null, Action<ActivationOptions>? activation = null, Action<LifecycleOptions>? lifecycle = null,
+        Action<ParameterOptions>? parameter = null)
     {
         time ??= new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection();
@@ -62,7 +64,8 @@ public sealed class GrainTestHost : IAsyncDisposable
             .AddSingleton<IEmbedder>(_ => embedder ?? new GloveSifEmbedder(GloveAssets.Load()))
             .Configure<MemSchedulerOptions>(o => scheduler?.Invoke(o))
             .Configure<ActivationOptions>(o => activation?.Invoke(o))
-            .Configure<LifecycleOptions>(o => lifecycle?.Invoke(o));
+            .Configure<LifecycleOptions>(o => lifecycle?.Invoke(o))
+            .Configure<ParameterOptions>(o => parameter?.Invoke(o));
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var host = new GrainTestHost(provider, time);
         await host.Runtime.StartAsync(TestContext.Current.CancellationToken);

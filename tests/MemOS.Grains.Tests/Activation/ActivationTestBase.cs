@@ -4,6 +4,7 @@ using MemOS.Grains.Interfaces.Activation;
 using MemOS.Grains.Interfaces.Chat;
 using MemOS.Grains.Interfaces.Grains;
 using MemOS.Grains.Interfaces.Memories;
+using MemOS.Grains.Parameters;
 using MemOS.Inference.Generation;
 
 namespace MemOS.Grains.Tests.Activation;
@@ -32,7 +33,7 @@ public abstract class ActivationTestBase : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Host = await GrainTestHost.StartAsync(_database, engine: Engine, activation: Configure);
+        Host = await GrainTestHost.StartAsync(_database, engine: Engine, activation: Configure, parameter: ConfigureParameters);
         var added = await Scheduler.AddMessagesAsync("c1",
         [
             new ConversationMessage("D1:1", "Caroline", "I went to an LGBTQ support group yesterday.", SessionTime),
@@ -56,6 +57,11 @@ public abstract class ActivationTestBase : IAsyncLifetime
         options.AutoPromote = false;
         options.BatchSize = 1;
         options.DemoteAfterIdle = TimeSpan.FromDays(30);
+    }
+
+    /// <summary>The test's parameter-memory settings (defaults: the options' own, no automatic migration).</summary>
+    protected virtual void ConfigureParameters(ParameterOptions options)
+    {
     }
 
     protected Task<ChatResponse> ChatAsync(string message = "What did Caroline want to study?")

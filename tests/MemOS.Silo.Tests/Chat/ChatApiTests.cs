@@ -91,6 +91,43 @@ public sealed class ChatApiTests(SiloFixture fixture) : IClassFixture<SiloFixtur
         await ProblemAsync(response, HttpStatusCode.BadRequest, "urn:memos:problem:invalid-request");
     }
 
+    [Theory]
+    [InlineData("""{"memoryIds": ["01A"]}""", "user")]
+    [InlineData("""{"user": "alice"}""", "memoryIds")]
+    [InlineData("""{"user": "alice", "memoryIds": []}""", "memoryIds")]
+    [InlineData("""{"user": "alice", "memoryIds": ["01A", "01A"]}""", "memoryIds")]
+    [InlineData("""{"user": "alice", "memoryIds": ["not/an/id"]}""", "memoryIds")]
+    [InlineData("""{"user": "alice", "memoryIds": ["01A"], "rank": 0}""", "rank")]
+    [InlineData("""{"user": "alice", "memoryIds": ["01A"], "rank": 65}""", "rank")]
+    [InlineData("""{"user": "alice", "memoryIds": ["01A"], "steps": 0}""", "steps")]
+    [InlineData("""{"user": "alice", "memoryIds": ["01A"], "steps": 10001}""", "steps")]
+    public async Task Parameterize_BadInput_Is400NamingTheField(string body, string field)
+    {
+        using var response = await fixture.Http.PostAsync("v1/memories/parameterize", Json(body), Cancel);
+
+        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest, "urn:memos:problem:invalid-request");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
+    }
+
+    [Fact]
+    public async Task Parameterize_WithoutAModel_Is503_AndParametersListsNone()
+    {
+        var user = "u" + Guid.NewGuid().ToString("N")[..12];
+        var added = await fixture.Client.AddAsync(new AddMemoriesRequest(user,
+            [new ConversationMessage("D1:1", "Caroline", "I went to a support group yesterday.", null)]), Cancel);
+
+        using var response = await fixture.Http.PostAsync("v1/memories/parameterize",
+            Json(JsonSerializer.Serialize(new { user, memoryIds = new[] { added.Memories[0].Memory.Id } })), Cancel);
+        var problem = await ProblemAsync(response, HttpStatusCode.ServiceUnavailable, "urn:memos:problem:inference-unavailable");
+        Assert.Contains("MemOS:Inference:ModelPath", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var list = await fixture.Http.GetAsync($"v1/memories/parameters?user={user}", Cancel);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(0, JsonDocument.Parse(await list.Content.ReadAsStringAsync(Cancel)).RootElement.GetProperty("parameters").GetArrayLength());
+        using var noUser = await fixture.Http.GetAsync("v1/memories/parameters", Cancel);
+        await ProblemAsync(noUser, HttpStatusCode.BadRequest, "urn:memos:problem:invalid-request");
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string type)

@@ -50,6 +50,7 @@ public sealed class StoriesSiloFixture : IAsyncLifetime
             settings["MemOS:Activation:PromoteMinUses"] = "2";
             settings["MemOS:Activation:StableFor"] = "00:00:00";
             settings["MemOS:Activation:BatchWindow"] = BatchWindow.ToString("c");
+            settings["MemOS:Parameter:LearningRate"] = "0.01"; // a few dozen steps suffice on the tiny model
         });
         Http = new HttpClient { BaseAddress = Silo.BaseAddress };
         Client = new MemOSClient(Http);
