@@ -156,7 +156,9 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         // Cube ids sort by creation (monotonic ULIDs), which keeps each conversation's memories in message order.
         foreach (var state in stored.OrderBy(s => s.Id, StringComparer.Ordinal))
         {
-            Index(state.ToRecord(), state.Embedding);
+            var record = state.ToRecord();
+            Index(record, state.Embedding);
+            RegisterFact(record);
         }
 
         // A fused duplicate's source messages answer with its survivor.
@@ -283,6 +285,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         }
 
         var fused = await FuseAsync(created, embedded, cancellationToken);
+        await CloseUpdatedFactsAsync([.. created.Where(r => !fused.ContainsKey(r.Id))], cancellationToken);
         for (var i = 0; i < results.Length; i++)
         {
             if (results[i] is { Created: true } added && fused.TryGetValue(added.Memory.Id, out var survivor))
