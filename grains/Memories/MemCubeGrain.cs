@@ -380,9 +380,7 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
     /// stays as a tombstone so history and audit can say that a memory existed and when it was erased.</summary>
     private async Task EraseAsync(MemCubeState state, string change, CancellationToken cancellationToken)
     {
-        IReadOnlyList<MemoryVersion> history = state.PayloadInVault
-            ? [.. ((await Vault().GetAsync(cancellationToken))?.History ?? []), .. state.History]
-            : state.History;
+        var history = await HistoryAsync(state, cancellationToken);
         var erased = state with
         {
             State = MemCubeLifecycle.Deleted,
@@ -412,9 +410,7 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
             throw new MemoryNotFoundException(MemCubeKeys.CubeIdOf(GetPrimaryKeyString()));
         }
 
-        IReadOnlyList<MemoryVersion> history = state.PayloadInVault
-            ? [.. ((await Vault().GetAsync(cancellationToken))?.History ?? []), .. state.History]
-            : state.History;
+        var history = await HistoryAsync(state, cancellationToken);
 
         // An expired memory is never returned, its history's payload included (metadata stays readable).
         return new MemoryHistory(state.Id, IsExpired(state) ? [.. history.Select(static v => v with { Text = "", Tags = [], Entities = [] })] : history);
@@ -538,6 +534,12 @@ public sealed partial class MemCubeGrain : Grain, IMemCubeGrain
     private static bool IsEditableHot(MemCubeLifecycle state) => MemCubeLifecycleRules.IsEditable(state) && state != MemCubeLifecycle.Archived;
 
     private IMemVaultGrain Vault() => GrainFactory.GetGrain<IMemVaultGrain>(GetPrimaryKeyString());
+
+    /// <summary>Every version of the cube: the vault's (while its payload is there) followed by the hot state's.</summary>
+    private async Task<IReadOnlyList<MemoryVersion>> HistoryAsync(MemCubeState state, CancellationToken cancellationToken)
+        => state.PayloadInVault
+            ? [.. ((await Vault().GetAsync(cancellationToken))?.History ?? []), .. state.History]
+            : state.History;
 
     private async Task<MemVaultEntry> VaultEntryAsync(CancellationToken cancellationToken)
         => await Vault().GetAsync(cancellationToken)
