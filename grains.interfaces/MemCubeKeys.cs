@@ -50,6 +50,72 @@ public static class MemCubeKeys
     /// <exception cref="ArgumentException">The name is invalid.</exception>
     public static string PrivateSpace(string userId) => PrivateSpacePrefix + RequireName(userId, nameof(userId));
 
+    /// <summary>What begins the key of a shared space (<see cref="SharedSpace"/>).</summary>
+    public const string SharedSpacePrefix = "s:";
+
+    /// <summary>What marks a shared space's MemScheduler key (<c>{tenant}/~{space}</c>); never part of a valid name.</summary>
+    public const char SharedSchedulerMarker = '~';
+
+    /// <summary>The space key of a shared space (<c>s:{space}</c>).</summary>
+    /// <param name="space">A valid space name.</param>
+    /// <returns>The space key.</returns>
+    /// <exception cref="ArgumentException">The name is invalid.</exception>
+    public static string SharedSpace(string space) => SharedSpacePrefix + RequireName(space, nameof(space));
+
+    /// <summary>Parses a space as a request names it: <c>u:{user}</c> for a user's private space, else a shared space name.</summary>
+    /// <param name="space">The space as given.</param>
+    /// <param name="spaceKey">The space key (<c>u:{user}</c> or <c>s:{space}</c>).</param>
+    /// <returns><see langword="true"/> when the name is valid.</returns>
+    public static bool TryParseSpace(string? space, out string spaceKey)
+    {
+        spaceKey = "";
+        if (space is null)
+        {
+            return false;
+        }
+
+        if (space.StartsWith(PrivateSpacePrefix, StringComparison.Ordinal))
+        {
+            if (!IsValidName(space[PrivateSpacePrefix.Length..]))
+            {
+                return false;
+            }
+
+            spaceKey = space;
+            return true;
+        }
+
+        if (!IsValidName(space))
+        {
+            return false;
+        }
+
+        spaceKey = SharedSpacePrefix + space;
+        return true;
+    }
+
+    /// <summary>The key of the MemScheduler grain that holds a space: <see cref="Scheduler"/> of the user for a private
+    /// space, <c>{tenant}/~{space}</c> for a shared one.</summary>
+    /// <param name="tenantId">A valid tenant name.</param>
+    /// <param name="spaceKey">A space key from <see cref="PrivateSpace"/> or <see cref="SharedSpace"/>.</param>
+    /// <returns>The grain key.</returns>
+    /// <exception cref="ArgumentException">A part is invalid.</exception>
+    public static string SpaceScheduler(string tenantId, string spaceKey)
+    {
+        ArgumentNullException.ThrowIfNull(spaceKey);
+        if (spaceKey.StartsWith(PrivateSpacePrefix, StringComparison.Ordinal))
+        {
+            return Scheduler(tenantId, spaceKey[PrivateSpacePrefix.Length..]);
+        }
+
+        if (spaceKey.StartsWith(SharedSpacePrefix, StringComparison.Ordinal))
+        {
+            return RequireName(tenantId, nameof(tenantId)) + "/" + SharedSchedulerMarker + RequireName(spaceKey[SharedSpacePrefix.Length..], nameof(spaceKey));
+        }
+
+        throw new ArgumentException($"'{spaceKey}' is not a space key.", nameof(spaceKey));
+    }
+
     /// <summary>The key of the MemScheduler grain of a user: <c>{tenant}/{user}</c>.</summary>
     /// <param name="tenantId">A valid tenant name.</param>
     /// <param name="userId">A valid user name.</param>

@@ -10,10 +10,12 @@ namespace MemOS.Grains.Interfaces.Chat;
 /// <param name="MaxTokens">The most tokens generated: 1-2,048; default <c>MemOS:Scheduler:ChatMaxTokens</c>.</param>
 /// <param name="Temperature">Sampling temperature, 0-2; 0 (the default) is greedy decoding.</param>
 /// <param name="Seed">The seed of sampled decoding, 0-4,294,967,295; default 42.</param>
+/// <param name="Space">The space: a shared space's name, or <c>u:{user}</c>; default: the user's private space.</param>
 public sealed record ChatRequest(
     [property: JsonPropertyName("user")] string? User,
     [property: JsonPropertyName("message")] string? Message,
     [property: JsonPropertyName("tokenBudget")] int? TokenBudget = null,
     [property: JsonPropertyName("maxTokens")] int? MaxTokens = null,
     [property: JsonPropertyName("temperature")] double? Temperature = null,
-    [property: JsonPropertyName("seed")] long? Seed = null);
+    [property: JsonPropertyName("seed")] long? Seed = null,
+    [property: JsonPropertyName("space")] string? Space = null);

@@ -14,6 +14,7 @@ namespace MemOS.Grains.Interfaces.Search;
 /// <param name="Rendered">The line this hit takes on its own (see <see cref="MemoryRendering.RenderLine"/>).</param>
 /// <param name="ValidTo">When it stopped being true, or null while it still holds.</param>
 /// <param name="Explanation">The score parts, when the search asked for <c>explain</c>.</param>
+/// <param name="Space">The space the memory is in (<c>u:{user}</c> or the shared space's name).</param>
 public sealed record SearchHit(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("score")] double Score,
@@ -24,4 +25,5 @@ public sealed record SearchHit(
     [property: JsonPropertyName("provenance")] MemoryProvenance Provenance,
     [property: JsonPropertyName("rendered")] string Rendered,
     [property: JsonPropertyName("validTo")] DateTimeOffset? ValidTo = null,
-    [property: JsonPropertyName("explanation")] ScoreExplanation? Explanation = null);
+    [property: JsonPropertyName("explanation")] ScoreExplanation? Explanation = null,
+    [property: JsonPropertyName("space")] string? Space = null);

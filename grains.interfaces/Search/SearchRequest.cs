@@ -16,6 +16,7 @@ namespace MemOS.Grains.Interfaces.Search;
 /// edited since is returned as the version visible then (text, tags, valid time). Ranking uses the current index, so
 /// a memory is found by its current content; erased memories are never returned.</param>
 /// <param name="Explain">Whether each hit carries its score parts.</param>
+/// <param name="Space">The space: a shared space's name, or <c>u:{user}</c>; default: the user's private space.</param>
 public sealed record SearchRequest(
     [property: JsonPropertyName("user")] string? User,
     [property: JsonPropertyName("query")] string? Query,
@@ -24,4 +25,5 @@ public sealed record SearchRequest(
     [property: JsonPropertyName("filters")] SearchFilters? Filters = null,
     [property: JsonPropertyName("referenceTime")] DateTimeOffset? ReferenceTime = null,
     [property: JsonPropertyName("asOf")] DateTimeOffset? AsOf = null,
-    [property: JsonPropertyName("explain")] bool Explain = false);
+    [property: JsonPropertyName("explain")] bool Explain = false,
+    [property: JsonPropertyName("space")] string? Space = null);

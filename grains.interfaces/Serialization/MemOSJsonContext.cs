@@ -32,6 +32,17 @@ namespace MemOS.Grains.Interfaces.Serialization;
 [JsonSerializable(typeof(Parameters.ParameterizeRequest))]
 [JsonSerializable(typeof(Parameters.ParameterRecord))]
 [JsonSerializable(typeof(Parameters.ParameterList))]
+[JsonSerializable(typeof(Governance.CreateTenantRequest))]
+[JsonSerializable(typeof(Governance.CreatePrincipalRequest))]
+[JsonSerializable(typeof(Governance.IssuedApiKey))]
+[JsonSerializable(typeof(Governance.PrincipalList))]
+[JsonSerializable(typeof(Governance.CreateSpaceRequest))]
+[JsonSerializable(typeof(Governance.GrantRequest))]
+[JsonSerializable(typeof(Governance.SpaceRecord))]
+[JsonSerializable(typeof(Governance.SpaceList))]
+[JsonSerializable(typeof(Governance.ErasureReport))]
+[JsonSerializable(typeof(Governance.AuditPage))]
+[JsonSerializable(typeof(Governance.Caller))]
 public sealed partial class MemOSJsonContext : JsonSerializerContext
 {
 }

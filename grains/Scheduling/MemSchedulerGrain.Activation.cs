@@ -22,8 +22,7 @@ public sealed partial class MemSchedulerGrain
     private IDisposable? _batchTimer;
     private IDisposable? _policyTimer;
 
-    /// <inheritdoc />
-    public async Task<ActivationRecord> ActivateAsync(IReadOnlyList<string> memoryIds, CancellationToken cancellationToken = default)
+    private async Task<ActivationRecord> ActivateCoreAsync(IReadOnlyList<string> memoryIds, CancellationToken cancellationToken = default)
     {
         if (memoryIds is not { Count: > 0 } || memoryIds.Count > MaxActivationMemories)
         {
@@ -55,8 +54,7 @@ public sealed partial class MemSchedulerGrain
         return await RequestActivationAsync(block, prompt, model, ActivationOrigins.Request, cancellationToken);
     }
 
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ActivationRecord>> GetActivationsAsync(CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<ActivationRecord>> GetActivationsCoreAsync(CancellationToken cancellationToken = default)
     {
         var records = await Task.WhenAll(_activations.Keys.Select(id => ActivationCube(id).GetAsync(cancellationToken)));
         foreach (var record in records)

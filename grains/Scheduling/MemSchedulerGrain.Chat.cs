@@ -19,8 +19,7 @@ public sealed partial class MemSchedulerGrain
     /// <summary>The most candidates a chat's retrieval packs into its budget.</summary>
     private const int ChatCandidates = 200;
 
-    /// <inheritdoc />
-    public async Task<ChatResponse> ChatAsync(ChatQuery query, CancellationToken cancellationToken = default)
+    private async Task<ChatResponse> ChatCoreAsync(ChatQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (string.IsNullOrWhiteSpace(query.Message) || query.Message.Length > MaxChatMessageLength)

@@ -14,8 +14,7 @@ public sealed partial class MemSchedulerGrain
     private readonly HashSet<string> _expiring = new(StringComparer.Ordinal);
     private IDisposable? _sweepTimer;
 
-    /// <inheritdoc />
-    public async Task<MemoryRecord> ArchiveMemoryAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default)
+    private async Task<MemoryRecord> ArchiveMemoryCoreAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default)
     {
         RequireKnown(cubeId, includeTombstones: false);
         var record = await Cube(cubeId).ArchiveAsync(expectedVersion, cancellationToken);
@@ -25,8 +24,7 @@ public sealed partial class MemSchedulerGrain
         return record;
     }
 
-    /// <inheritdoc />
-    public async Task<MemoryRecord> RestoreMemoryAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default)
+    private async Task<MemoryRecord> RestoreMemoryCoreAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default)
     {
         // A memory that is not archived is refused by its cube, which names its state.
         var cube = Cube(RequireKnown(cubeId, includeTombstones: false));
@@ -88,15 +86,20 @@ public sealed partial class MemSchedulerGrain
                 _expired[id] = now;
                 await InvalidateActivationsAsync(id, null, cancellationToken);
                 LogExpired(_logger, id);
+                await AuditSystemAsync("memory.expire", id, null, cancellationToken);
             }
         }
 
         var graceEnd = now - _lifecycle.ExpiryGracePeriod;
         foreach (var (id, _) in _expired.Where(e => e.Value <= graceEnd).ToList())
         {
-            await Cube(id).PurgeAsync(graceEnd, cancellationToken);
+            var purged = await Cube(id).PurgeAsync(graceEnd, cancellationToken);
             _expired.Remove(id);
             LogPurged(_logger, id);
+            if (purged)
+            {
+                await AuditSystemAsync("memory.purge", id, null, cancellationToken);
+            }
         }
 
         if (_lifecycle.ArchiveAfterIdle is { } idle)
@@ -115,6 +118,7 @@ public sealed partial class MemSchedulerGrain
                     RegisterArchived(record with { Text = "" });
                     await InvalidateActivationsAsync(id, null, cancellationToken);
                     LogArchived(_logger, id, idle);
+                    await AuditSystemAsync("memory.archive", id, "cold", cancellationToken);
                 }
             }
         }

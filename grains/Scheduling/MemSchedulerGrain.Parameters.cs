@@ -22,8 +22,7 @@ public sealed partial class MemSchedulerGrain
     private readonly Dictionary<string, ParameterRecord> _parameters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _parametersBySource = new(StringComparer.Ordinal);
 
-    /// <inheritdoc />
-    public async Task<ParameterRecord> ParameterizeAsync(
+    private async Task<ParameterRecord> ParameterizeCoreAsync(
         IReadOnlyList<string> memoryIds, int? rank, int? steps, CancellationToken cancellationToken = default)
     {
         var max = _parameterOptions.MaxMemoriesPerAdapter;
@@ -53,8 +52,7 @@ public sealed partial class MemSchedulerGrain
             ParameterOrigins.Request, cancellationToken);
     }
 
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ParameterRecord>> GetParametersAsync(CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<ParameterRecord>> GetParametersCoreAsync(CancellationToken cancellationToken = default)
     {
         await RefreshParametersAsync(cancellationToken);
         return [.. _parameters.Values.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)];

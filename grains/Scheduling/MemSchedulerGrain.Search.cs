@@ -9,8 +9,7 @@ namespace MemOS.Grains.Scheduling;
 /// <content>Hybrid search: candidate generation, fusion and packing.</content>
 public sealed partial class MemSchedulerGrain
 {
-    /// <inheritdoc />
-    public async Task<SearchResponse> SearchAsync(MemorySearchQuery query, CancellationToken cancellationToken = default)
+    private async Task<SearchResponse> SearchCoreAsync(MemorySearchQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (string.IsNullOrWhiteSpace(query.Query))
@@ -370,8 +369,7 @@ public sealed partial class MemSchedulerGrain
         LogCommonComponent(_logger, _vectors.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    /// <inheritdoc />
-    public async Task<ReembedResponse> ReembedAsync(CancellationToken cancellationToken = default)
+    private async Task<ReembedResponse> ReembedCoreAsync(CancellationToken cancellationToken = default)
     {
         var stale = _memories.Keys.Where(id => !_vectors.Contains(id)).Order(StringComparer.Ordinal).ToList();
         foreach (var batch in stale.Chunk(64))

@@ -112,7 +112,16 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         var slash = key.IndexOf('/');
         _tenantId = key[..slash];
         _userId = key[(slash + 1)..];
-        _spaceKey = MemCubeKeys.PrivateSpace(_userId);
+        if (_userId.StartsWith(MemCubeKeys.SharedSchedulerMarker))
+        {
+            // A shared space: its name owns what the silo itself writes there; callers' writes carry the caller.
+            _userId = _userId[1..];
+            _spaceKey = MemCubeKeys.SharedSpace(_userId);
+        }
+        else
+        {
+            _spaceKey = MemCubeKeys.PrivateSpace(_userId);
+        }
 
         var started = Stopwatch.GetTimestamp();
         var unactivated = new List<string>();
@@ -208,8 +217,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         await FlushAccessAsync(cancellationToken);
     }
 
-    /// <inheritdoc />
-    public async Task<AddMemoriesResponse> AddMessagesAsync(
+    private async Task<AddMemoriesResponse> AddMessagesCoreAsync(
         string? conversationId, IReadOnlyList<ConversationMessage> messages, CancellationToken cancellationToken = default)
     {
         ValidateMessages(conversationId, messages);
@@ -258,7 +266,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         }
 
         var now = TimeProvider.GetUtcNow();
-        var drafts = _reader.Read(_userId, conversationId, fresh, now);
+        var drafts = _reader.Read(_writer ?? _userId, conversationId, fresh, now);
         var vectors = drafts.Count == 0 ? [] : await _embedder.EmbedAsync(drafts.Select(d => d.Draft.Text).ToList(), cancellationToken);
         var expiresAt = _lifecycle.DefaultTimeToLive is { } timeToLive ? now + timeToLive : (DateTimeOffset?)null;
         var embedded = drafts.Select((d, j) => d.Draft with { Embedding = new MemoryEmbedding(_embedder.ModelId, vectors[j]), ExpiresAt = expiresAt }).ToList();
@@ -300,16 +308,13 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         return new AddMemoriesResponse(results.Select(r => r!).ToList());
     }
 
-    /// <inheritdoc />
-    public Task<MemoryRecord> GetMemoryAsync(string cubeId, CancellationToken cancellationToken = default)
+    private Task<MemoryRecord> GetMemoryCoreAsync(string cubeId, CancellationToken cancellationToken = default)
         => Cube(RequireKnown(cubeId, includeTombstones: false)).GetAsync(cancellationToken);
 
-    /// <inheritdoc />
-    public Task<MemoryRecord> GetMemoryAsOfAsync(string cubeId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
+    private Task<MemoryRecord> GetMemoryAsOfCoreAsync(string cubeId, DateTimeOffset asOf, CancellationToken cancellationToken = default)
         => Cube(RequireKnown(cubeId, includeTombstones: false)).GetAsOfAsync(asOf, cancellationToken);
 
-    /// <inheritdoc />
-    public async Task<MemoryRecord> RollbackMemoryAsync(
+    private async Task<MemoryRecord> RollbackMemoryCoreAsync(
         string cubeId, long toVersion, long expectedVersion, CancellationToken cancellationToken = default)
     {
         var known = RequireIndexed(cubeId);
@@ -332,8 +337,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         return record;
     }
 
-    /// <inheritdoc />
-    public async Task<MemoryRecord> UpdateMemoryAsync(
+    private async Task<MemoryRecord> UpdateMemoryCoreAsync(
         string cubeId, MemoryUpdate update, long expectedVersion, CancellationToken cancellationToken = default)
     {
         var known = RequireIndexed(cubeId);
@@ -350,8 +354,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         return record;
     }
 
-    /// <inheritdoc />
-    public async Task DeleteMemoryAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default)
+    private async Task DeleteMemoryCoreAsync(string cubeId, long? expectedVersion, CancellationToken cancellationToken = default)
     {
         var fusedFrom = _memories.TryGetValue(RequireKnown(cubeId, includeTombstones: false), out var known) ? known.Record.FusedFrom ?? [] : [];
         await Cube(cubeId).DeleteAsync(expectedVersion, cancellationToken);
@@ -375,8 +378,7 @@ public sealed partial class MemSchedulerGrain : Grain, IMemSchedulerGrain
         await InvalidateActivationsAsync(cubeId, null, cancellationToken);
     }
 
-    /// <inheritdoc />
-    public Task<MemoryHistory> GetHistoryAsync(string cubeId, CancellationToken cancellationToken = default)
+    private Task<MemoryHistory> GetHistoryCoreAsync(string cubeId, CancellationToken cancellationToken = default)
         => Cube(RequireKnown(cubeId, includeTombstones: true)).GetHistoryAsync(cancellationToken);
 
     private async Task<List<MemoryRecord>> CreateAllAsync(

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using MemOS.Silo.Auth;
 using MemOS.Grains.Interfaces;
 using MemOS.Grains.Interfaces.Activation;
 using MemOS.Runtime;
@@ -26,9 +28,10 @@ public static class ActivationEndpoints
     }
 
     private static async Task<Results<Accepted<ActivationRecord>, Ok<ActivationRecord>>> ActivateAsync(
-        ActivateRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+        ActivateRequest request, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        var user = RequestValidation.RequireUser(request.User);
+        var caller = principal.ToCaller();
+        var scheduler = MemoryTargets.Scheduler(grains, caller, request.User, request.Space);
         if (request.MemoryIds is not { Count: > 0 } ids || ids.Count > MaxMemories)
         {
             throw RequestValidation.Invalid("memoryIds", $"memoryIds holds 1-{MaxMemories} memory ids.");
@@ -39,12 +42,16 @@ public static class ActivationEndpoints
             throw RequestValidation.Invalid("memoryIds", "memoryIds holds distinct memory ids.");
         }
 
-        var record = await MemoryEndpoints.Scheduler(grains, user).ActivateAsync(ids, cancellationToken);
+        var record = await scheduler.ActivateAsync(ids, cancellationToken, caller);
         return record.State == ActivationState.Ready
             ? TypedResults.Ok(record)
             : TypedResults.Accepted((string?)null, record);
     }
 
-    private static async Task<Ok<ActivationList>> ListAsync([FromQuery] string? user, IGrainFactory grains, CancellationToken cancellationToken)
-        => TypedResults.Ok(new ActivationList(await MemoryEndpoints.Scheduler(grains, RequestValidation.RequireUser(user)).GetActivationsAsync(cancellationToken)));
+    private static async Task<Ok<ActivationList>> ListAsync(
+        [FromQuery] string? user, [FromQuery] string? space, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        var caller = principal.ToCaller();
+        return TypedResults.Ok(new ActivationList(await MemoryTargets.Scheduler(grains, caller, user, space).GetActivationsAsync(cancellationToken, caller)));
+    }
 }

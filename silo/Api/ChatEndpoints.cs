@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using MemOS.Silo.Auth;
 using MemOS.Grains.Interfaces.Chat;
 using MemOS.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -25,9 +27,11 @@ public static class ChatEndpoints
         return v1;
     }
 
-    private static async Task<Ok<ChatResponse>> ChatAsync(ChatRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<Ok<ChatResponse>> ChatAsync(
+        ChatRequest request, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        var user = RequestValidation.RequireUser(request.User);
+        var caller = principal.ToCaller();
+        var scheduler = MemoryTargets.Scheduler(grains, caller, request.User, request.Space);
         if (string.IsNullOrWhiteSpace(request.Message) || request.Message.Length > MemoryEndpoints.MaxQueryLength)
         {
             throw RequestValidation.Invalid("message", $"A message is 1-{MemoryEndpoints.MaxQueryLength} characters, not blank.");
@@ -55,6 +59,6 @@ public static class ChatEndpoints
 
         var query = new ChatQuery(
             request.Message, request.TokenBudget, request.MaxTokens, (float)(request.Temperature ?? 0), (uint)(request.Seed ?? 42));
-        return TypedResults.Ok(await MemoryEndpoints.Scheduler(grains, user).ChatAsync(query, cancellationToken));
+        return TypedResults.Ok(await scheduler.ChatAsync(query, cancellationToken, caller));
     }
 }

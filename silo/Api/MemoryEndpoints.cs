@@ -2,14 +2,19 @@ using MemOS.Grains.Interfaces;
 using MemOS.Grains.Interfaces.Grains;
 using MemOS.Grains.Interfaces.Memories;
 using MemOS.Grains.Interfaces.Search;
+using System.Security.Claims;
+using MemOS.Grains.Interfaces.Governance;
+using MemOS.Grains.Retrieval;
 using MemOS.Runtime;
+using MemOS.Silo.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace MemOS.Silo.Api;
 
-/// <summary>The <c>/v1</c> memory routes. Each request names its user; until authentication lands every user lives in
-/// the default tenant. Handlers validate input, then call the user's MemScheduler grain.</summary>
+/// <summary>The <c>/v1</c> memory routes. The caller's key decides the tenant; each request addresses a space (its
+/// <c>space</c>, else its <c>user</c>'s private space, else the caller's own; <see cref="MemoryTargets"/>). Handlers
+/// validate input, then call the space's MemScheduler grain with the caller, which checks the caller's right there.</summary>
 public static class MemoryEndpoints
 {
     /// <summary>The most values one search filter list may hold.</summary>
@@ -52,15 +57,16 @@ public static class MemoryEndpoints
     }
 
     private static async Task<Results<Created<AddMemoriesResponse>, Ok<AddMemoriesResponse>>> AddAsync(
-        AddMemoriesRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+        AddMemoriesRequest request, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        var user = RequestValidation.RequireUser(request.User);
+        var caller = principal.ToCaller();
+        var scheduler = MemoryTargets.Scheduler(grains, caller, request.User, request.Space);
         if (request.Messages is null || request.Messages.Count == 0)
         {
             throw RequestValidation.Invalid("messages", "At least one message is needed.");
         }
 
-        var response = await Scheduler(grains, user).AddMessagesAsync(request.ConversationId, request.Messages, cancellationToken);
+        var response = await scheduler.AddMessagesAsync(request.ConversationId, request.Messages, cancellationToken, caller);
         return response.Memories.Any(m => m.Created)
             ? TypedResults.Created((string?)null, response)
             : TypedResults.Ok(response);
@@ -94,9 +100,10 @@ public static class MemoryEndpoints
     }
 
     private static async Task<Ok<SearchResponse>> SearchAsync(
-        SearchRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+        SearchRequest request, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        var user = RequestValidation.RequireUser(request.User);
+        var caller = principal.ToCaller();
+        var spaceKey = MemoryTargets.SpaceKey(caller, request.User, request.Space);
         if (string.IsNullOrWhiteSpace(request.Query) || request.Query.Length > MaxQueryLength)
         {
             throw RequestValidation.Invalid("query", $"A query is 1-{MaxQueryLength} characters, not blank.");
@@ -116,37 +123,40 @@ public static class MemoryEndpoints
         var topK = request.TopK ?? (request.TokenBudget is null ? DefaultTopK : MaxTopK);
         var query = new MemorySearchQuery(
             request.Query, topK, request.TokenBudget, request.Filters, request.ReferenceTime, request.AsOf, request.Explain);
-        return TypedResults.Ok(await Scheduler(grains, user).SearchAsync(query, cancellationToken));
+        return TypedResults.Ok(await CrossSpaceSearch.SearchAsync(grains, caller, spaceKey, searchAllReadable: request.Space is null, query, cancellationToken));
     }
 
     private static async Task<Ok<MemoryRecord>> GetAsync(
-        string id, [FromQuery] string? user, [FromQuery] DateTimeOffset? asOf, IGrainFactory grains, HttpContext http,
+        string id, [FromQuery] string? user, [FromQuery] string? space, [FromQuery] DateTimeOffset? asOf, IGrainFactory grains, HttpContext http,
         CancellationToken cancellationToken)
     {
-        var scheduler = Scheduler(grains, RequestValidation.RequireUser(user));
+        var caller = http.User.ToCaller();
+        var scheduler = MemoryTargets.Scheduler(grains, caller, user, space);
         if (asOf is { } at)
         {
             // A past version is not the one a write must match, so it carries no ETag.
-            return TypedResults.Ok(await scheduler.GetMemoryAsOfAsync(id, at, cancellationToken));
+            return TypedResults.Ok(await scheduler.GetMemoryAsOfAsync(id, at, cancellationToken, caller));
         }
 
-        var record = await scheduler.GetMemoryAsync(id, cancellationToken);
+        var record = await scheduler.GetMemoryAsync(id, cancellationToken, caller);
         http.Response.Headers.ETag = ETags.Format(record.Version);
         return TypedResults.Ok(record);
     }
 
     private static async Task<Ok<MemoryRecord>> ArchiveAsync(
-        string id, [FromQuery] string? user, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+        string id, [FromQuery] string? user, [FromQuery] string? space, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
     {
-        var record = await Scheduler(grains, RequestValidation.RequireUser(user)).ArchiveMemoryAsync(id, ETags.OptionalIfMatch(http.Request), cancellationToken);
+        var caller = http.User.ToCaller();
+        var record = await MemoryTargets.Scheduler(grains, caller, user, space).ArchiveMemoryAsync(id, ETags.OptionalIfMatch(http.Request), cancellationToken, caller);
         http.Response.Headers.ETag = ETags.Format(record.Version);
         return TypedResults.Ok(record);
     }
 
     private static async Task<Ok<MemoryRecord>> RestoreAsync(
-        string id, [FromQuery] string? user, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+        string id, [FromQuery] string? user, [FromQuery] string? space, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
     {
-        var record = await Scheduler(grains, RequestValidation.RequireUser(user)).RestoreMemoryAsync(id, ETags.OptionalIfMatch(http.Request), cancellationToken);
+        var caller = http.User.ToCaller();
+        var record = await MemoryTargets.Scheduler(grains, caller, user, space).RestoreMemoryAsync(id, ETags.OptionalIfMatch(http.Request), cancellationToken, caller);
         http.Response.Headers.ETag = ETags.Format(record.Version);
         return TypedResults.Ok(record);
     }
@@ -154,14 +164,15 @@ public static class MemoryEndpoints
     private static async Task<Ok<MemoryRecord>> RollbackAsync(
         string id, RollbackMemoryRequest request, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
     {
-        var user = RequestValidation.RequireUser(request.User);
+        var caller = http.User.ToCaller();
+        var scheduler = MemoryTargets.Scheduler(grains, caller, request.User, request.Space);
         var expected = ETags.RequireIfMatch(http.Request);
         if (request.Version is not { } version || version < 1)
         {
             throw RequestValidation.Invalid("version", "The version to roll back to is a positive whole number.");
         }
 
-        var record = await Scheduler(grains, user).RollbackMemoryAsync(id, version, expected, cancellationToken);
+        var record = await scheduler.RollbackMemoryAsync(id, version, expected, cancellationToken, caller);
         http.Response.Headers.ETag = ETags.Format(record.Version);
         return TypedResults.Ok(record);
     }
@@ -169,35 +180,39 @@ public static class MemoryEndpoints
     private static async Task<Ok<MemoryRecord>> UpdateAsync(
         string id, UpdateMemoryRequest request, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
     {
-        var user = RequestValidation.RequireUser(request.User);
+        var caller = http.User.ToCaller();
+        var scheduler = MemoryTargets.Scheduler(grains, caller, request.User, request.Space);
         var expected = ETags.RequireIfMatch(http.Request);
         if (request.Update is null || request.Update.IsEmpty)
         {
             throw RequestValidation.Invalid("update", "An update must set at least one of text, tags, entities, validFrom, validTo.");
         }
 
-        var record = await Scheduler(grains, user).UpdateMemoryAsync(id, request.Update, expected, cancellationToken);
+        var record = await scheduler.UpdateMemoryAsync(id, request.Update, expected, cancellationToken, caller);
         http.Response.Headers.ETag = ETags.Format(record.Version);
         return TypedResults.Ok(record);
     }
 
     private static async Task<NoContent> DeleteAsync(
-        string id, [FromQuery] string? user, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+        string id, [FromQuery] string? user, [FromQuery] string? space, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
     {
-        var scheduler = Scheduler(grains, RequestValidation.RequireUser(user));
-        await scheduler.DeleteMemoryAsync(id, ETags.OptionalIfMatch(http.Request), cancellationToken);
+        var caller = http.User.ToCaller();
+        var scheduler = MemoryTargets.Scheduler(grains, caller, user, space);
+        await scheduler.DeleteMemoryAsync(id, ETags.OptionalIfMatch(http.Request), cancellationToken, caller);
         return TypedResults.NoContent();
     }
 
     private static async Task<Ok<MemoryHistory>> HistoryAsync(
-        string id, [FromQuery] string? user, IGrainFactory grains, CancellationToken cancellationToken)
-        => TypedResults.Ok(await Scheduler(grains, RequestValidation.RequireUser(user)).GetHistoryAsync(id, cancellationToken));
+        string id, [FromQuery] string? user, [FromQuery] string? space, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        var caller = principal.ToCaller();
+        return TypedResults.Ok(await MemoryTargets.Scheduler(grains, caller, user, space).GetHistoryAsync(id, cancellationToken, caller));
+    }
 
     private static async Task<Ok<ReembedResponse>> ReembedAsync(
-        [FromQuery] string? user, IGrainFactory grains, CancellationToken cancellationToken)
-        => TypedResults.Ok(await Scheduler(grains, RequestValidation.RequireUser(user)).ReembedAsync(cancellationToken));
-
-    /// <summary>The MemScheduler of a user of the default tenant (until tenancy lands).</summary>
-    internal static IMemSchedulerGrain Scheduler(IGrainFactory grains, string user)
-        => grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.Scheduler(MemCubeKeys.DefaultTenant, user));
+        [FromQuery] string? user, [FromQuery] string? space, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        var caller = principal.ToCaller();
+        return TypedResults.Ok(await MemoryTargets.Scheduler(grains, caller, user, space).ReembedAsync(cancellationToken, caller));
+    }
 }

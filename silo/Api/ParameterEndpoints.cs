@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using MemOS.Silo.Auth;
 using MemOS.Grains.Interfaces;
 using MemOS.Grains.Interfaces.Parameters;
 using MemOS.Grains.Scheduling;
@@ -24,9 +26,10 @@ public static class ParameterEndpoints
     }
 
     private static async Task<Results<Accepted<ParameterRecord>, Ok<ParameterRecord>>> ParameterizeAsync(
-        ParameterizeRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+        ParameterizeRequest request, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
-        var user = RequestValidation.RequireUser(request.User);
+        var caller = principal.ToCaller();
+        var scheduler = MemoryTargets.Scheduler(grains, caller, request.User, request.Space);
         if (request.MemoryIds is not { Count: > 0 } ids)
         {
             throw RequestValidation.Invalid("memoryIds", "memoryIds holds at least one memory id.");
@@ -47,12 +50,16 @@ public static class ParameterEndpoints
             throw RequestValidation.Invalid("steps", $"steps is 1-{MemSchedulerGrain.MaxParameterSteps}.");
         }
 
-        var record = await MemoryEndpoints.Scheduler(grains, user).ParameterizeAsync(ids, request.Rank, request.Steps, cancellationToken);
+        var record = await scheduler.ParameterizeAsync(ids, request.Rank, request.Steps, cancellationToken, caller);
         return record.State == ParameterState.Ready
             ? TypedResults.Ok(record)
             : TypedResults.Accepted((string?)null, record);
     }
 
-    private static async Task<Ok<ParameterList>> ListAsync([FromQuery] string? user, IGrainFactory grains, CancellationToken cancellationToken)
-        => TypedResults.Ok(new ParameterList(await MemoryEndpoints.Scheduler(grains, RequestValidation.RequireUser(user)).GetParametersAsync(cancellationToken)));
+    private static async Task<Ok<ParameterList>> ListAsync(
+        [FromQuery] string? user, [FromQuery] string? space, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        var caller = principal.ToCaller();
+        return TypedResults.Ok(new ParameterList(await MemoryTargets.Scheduler(grains, caller, user, space).GetParametersAsync(cancellationToken, caller)));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MemOS.Grains.Interfaces.Errors;
+using MemOS.Grains.Interfaces.Governance;
 using MemOS.Inference.Embeddings;
 using MemOS.Inference.Generation;
 using MemOS.Inference.Lora;
@@ -37,6 +38,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(
         BadHttpRequestException { StatusCode: 415 } e => Problem(415, ProblemTypes.UnsupportedMediaType, "Unsupported media type", e.Message),
         BadHttpRequestException e => Problem(e.StatusCode, ProblemTypes.MalformedBody, "Malformed request", Describe(e)),
         JsonException e => Problem(400, ProblemTypes.MalformedBody, "Malformed request", e.Message),
+        AccessDeniedException e => Problem(403, ProblemTypes.Forbidden, "Forbidden", e.Message),
+        GovernanceNotFoundException e => Problem(404, ProblemTypes.GovernanceNotFound, "Not found", e.Message),
+        GovernanceConflictException e => Problem(409, ProblemTypes.AlreadyExists, "Already exists", e.Message),
         MemoryNotFoundException e => Problem(404, ProblemTypes.NotFound, "Memory not found", e.Message),
         VersionConflictException e => With(Problem(412, ProblemTypes.VersionConflict, "Version conflict", e.Message),
             "currentVersion", e.CurrentVersion),

@@ -57,4 +57,16 @@ public static class ProblemTypes
 
     /// <summary>An unexpected failure (500).</summary>
     public const string Internal = "urn:memos:problem:internal";
+
+    /// <summary>No key, or a key that is malformed, unknown or revoked (401).</summary>
+    public const string Unauthenticated = "urn:memos:problem:unauthenticated";
+
+    /// <summary>The caller lacks the right (403).</summary>
+    public const string Forbidden = "urn:memos:problem:forbidden";
+
+    /// <summary>A tenant, user, agent, key or space does not exist (404).</summary>
+    public const string GovernanceNotFound = "urn:memos:problem:governance-not-found";
+
+    /// <summary>A tenant, user, agent or space of that name already exists (409).</summary>
+    public const string AlreadyExists = "urn:memos:problem:already-exists";
 }

@@ -7,6 +7,7 @@ using MemOS.Grains.Reader;
 using MemOS.Grains.Scheduling;
 using MemOS.Runtime.Hosting;
 using MemOS.Silo.Api;
+using MemOS.Silo.Auth;
 using MemOS.Silo.Dashboard;
 using MemOS.Inference.Embeddings.OpenAi;
 using Microsoft.AspNetCore.Http.Json;
@@ -82,6 +83,7 @@ public static class MemOSSiloHostingExtensions
         services.UseConfiguredEmbedder();
         services.UseConfiguredGenerationModel(dataDirectory);
         builder.AddMemOSTelemetry();
+        builder.AddMemOSAuth();
         return builder;
     }
 
@@ -97,13 +99,19 @@ public static class MemOSSiloHostingExtensions
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("healthy"))).WithTags("health");
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapMemOSTelemetry();
-        app.MapMemoryEndpoints();
-        app.MapActivationEndpoints();
-        app.MapParameterEndpoints();
-        app.MapChatEndpoints();
-        app.MapEmbeddingEndpoints();
-        app.MapOperationsEndpoints();
+
+        // Every /v1 route needs an authenticated caller (a key, or open mode); the operator routes need the cluster admin.
+        var authenticated = app.MapGroup("").RequireAuthorization();
+        authenticated.MapMemoryEndpoints();
+        authenticated.MapActivationEndpoints();
+        authenticated.MapParameterEndpoints();
+        authenticated.MapChatEndpoints();
+        authenticated.MapEmbeddingEndpoints();
+        authenticated.MapGovernanceEndpoints();
+        app.MapGroup("").RequireAuthorization(AuthHostingExtensions.OperatorPolicy).MapOperationsEndpoints();
         app.MapMemOSCluster();
         app.MapDashboard();
         return app;
