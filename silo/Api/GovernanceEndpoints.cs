@@ -3,6 +3,7 @@ using MemOS.Grains.Interfaces;
 using MemOS.Grains.Interfaces.Governance;
 using MemOS.Grains.Interfaces.Grains;
 using MemOS.Runtime;
+using MemOS.Runtime.Storage;
 using MemOS.Silo.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -69,7 +70,7 @@ public static class GovernanceEndpoints
     }
 
     private static async Task<Ok<ErasureReport>> EraseUserAsync(
-        string tenant, string user, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
+        string tenant, string user, IGrainFactory grains, IGrainStorage storage, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         var caller = principal.ToCaller();
         RequireName(user, "user");
@@ -88,6 +89,7 @@ public static class GovernanceEndpoints
             (memories, activations, adapters) = (memories + shared.MemoriesErased, activations + shared.ActivationsErased, adapters + shared.AdaptersErased);
         }
 
+        await CompactAsync(storage, cancellationToken);
         await audit.AppendAsync(caller.AuditName, "user.erase", "user:" + user, AuditOutcomes.Ok,
             $"memories={memories} activations={activations} adapters={adapters}", cancellationToken);
         return TypedResults.Ok(new ErasureReport(tenant, "user:" + user, memories, activations, adapters));
@@ -136,7 +138,7 @@ public static class GovernanceEndpoints
     }
 
     private static async Task<Ok<ErasureReport>> EraseSpaceAsync(
-        string space, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
+        string space, IGrainFactory grains, IGrainStorage storage, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         var caller = principal.ToCaller();
         var tenant = MemoryTargets.TenantOf(caller);
@@ -147,6 +149,7 @@ public static class GovernanceEndpoints
         await governance.GetSpaceAsync(caller, space, cancellationToken);
         var report = await grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.SpaceScheduler(tenant, spaceKey)).EraseAsync(null, cancellationToken, caller);
         await governance.RemoveSpaceAsync(caller, space, cancellationToken);
+        await CompactAsync(storage, cancellationToken);
         await grains.GetGrain<IAuditLogGrain>(tenant).AppendAsync(caller.AuditName, "space.erase", "space:" + spaceKey, AuditOutcomes.Ok,
             $"memories={report.MemoriesErased} activations={report.ActivationsErased} adapters={report.AdaptersErased}", cancellationToken);
         return TypedResults.Ok(report with { Target = "space:" + space });
@@ -193,6 +196,15 @@ public static class GovernanceEndpoints
         // The cluster admin names the tenant; anyone else reads their own.
         var logOf = caller.IsClusterAdmin ? RequireName(tenant, "tenant") : caller.TenantId;
         return TypedResults.Ok(await grains.GetGrain<IAuditLogGrain>(logOf).ReadAsync(caller, after ?? 0, limit ?? DefaultAuditPage, cancellationToken));
+    }
+
+    /// <summary>Has the store drop the leftover copies of what was just erased (SQLite: the WAL's old page images).</summary>
+    internal static async Task CompactAsync(IGrainStorage storage, CancellationToken cancellationToken)
+    {
+        if (storage is IGrainStorageCompaction compaction)
+        {
+            await compaction.CompactAsync(cancellationToken);
+        }
     }
 
     /// <summary>The governance grain of a tenant the route names; a caller of another tenant gets 404, as if it did not

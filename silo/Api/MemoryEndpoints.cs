@@ -6,6 +6,7 @@ using System.Security.Claims;
 using MemOS.Grains.Interfaces.Governance;
 using MemOS.Grains.Retrieval;
 using MemOS.Runtime;
+using MemOS.Runtime.Storage;
 using MemOS.Silo.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -194,11 +195,13 @@ public static class MemoryEndpoints
     }
 
     private static async Task<NoContent> DeleteAsync(
-        string id, [FromQuery] string? user, [FromQuery] string? space, IGrainFactory grains, HttpContext http, CancellationToken cancellationToken)
+        string id, [FromQuery] string? user, [FromQuery] string? space, IGrainFactory grains, IGrainStorage storage, HttpContext http,
+        CancellationToken cancellationToken)
     {
         var caller = http.User.ToCaller();
         var scheduler = MemoryTargets.Scheduler(grains, caller, user, space);
         await scheduler.DeleteMemoryAsync(id, ETags.OptionalIfMatch(http.Request), cancellationToken, caller);
+        await GovernanceEndpoints.CompactAsync(storage, cancellationToken);
         return TypedResults.NoContent();
     }
 

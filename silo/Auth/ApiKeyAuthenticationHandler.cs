@@ -24,11 +24,11 @@ public sealed partial class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IOptions<AuthOptions> auth,
     IGrainFactory grains,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    ApiKeyAuthenticationHandler.OpenModeTenant openTenant)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private static readonly Caller OpenModeCaller = new(MemCubeKeys.DefaultTenant, Caller.OpenModePrincipal, TenantRole.Admin);
-    private static int _openTenantEnsured;
 
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -41,10 +41,7 @@ public sealed partial class ApiKeyAuthenticationHandler(
                 return AuthenticateResult.NoResult();
             }
 
-            if (Interlocked.CompareExchange(ref _openTenantEnsured, 1, 0) == 0)
-            {
-                await grains.GetGrain<ITenantGrain>(MemCubeKeys.DefaultTenant).EnsureCreatedAsync(Context.RequestAborted);
-            }
+            await openTenant.EnsureCreatedAsync(Context.RequestAborted);
 
             return Success(OpenModeCaller);
         }
@@ -111,6 +108,25 @@ public sealed partial class ApiKeyAuthenticationHandler(
 
     private AuthenticateResult Success(Caller caller)
         => AuthenticateResult.Success(new AuthenticationTicket(CallerClaims.ToPrincipal(caller), CallerClaims.Scheme));
+
+    /// <summary>Creates the open mode's <c>default</c> tenant on the first request of this silo (then costs nothing).</summary>
+    /// <param name="grains">The grain factory.</param>
+    public sealed class OpenModeTenant(IGrainFactory grains)
+    {
+        private volatile bool _created;
+
+        /// <summary>Makes sure the tenant exists.</summary>
+        /// <param name="cancellationToken">Cancels the call.</param>
+        /// <returns>A task that completes when it exists.</returns>
+        public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+        {
+            if (!_created)
+            {
+                await grains.GetGrain<ITenantGrain>(MemCubeKeys.DefaultTenant).EnsureCreatedAsync(cancellationToken);
+                _created = true;
+            }
+        }
+    }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Refused API key {KeyId} of tenant {Tenant}: unknown, revoked or wrong")]
     private static partial void LogRefused(ILogger logger, string tenant, string keyId);

@@ -25,6 +25,7 @@ public static class AuthHostingExtensions
             .Validate(static o => string.IsNullOrEmpty(o.AdminKey) || o.AdminKey.Trim().Length >= AuthOptions.MinAdminKeyLength,
                 $"The cluster admin key ({AuthOptions.AdminKeyVariable} or {AuthOptions.SectionName}:AdminKey) must be at least {AuthOptions.MinAdminKeyLength} characters.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<ApiKeyAuthenticationHandler.OpenModeTenant>();
         builder.Services.AddAuthentication(CallerClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(CallerClaims.Scheme, null);
         builder.Services.AddAuthorizationBuilder()
