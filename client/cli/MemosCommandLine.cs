@@ -15,7 +15,7 @@ public static class MemosCommandLine
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
-        foreach (var command in MemoryCommands.Create().Concat(ChatCommands.Create()))
+        foreach (var command in MemoryCommands.Create().Concat(ChatCommands.Create()).Concat(GovernanceCommands.Create()))
         {
             root.Subcommands.Add(command);
         }

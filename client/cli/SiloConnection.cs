@@ -33,6 +33,25 @@ internal static class SiloConnection
         },
     };
 
+    /// <summary>The environment variable holding the API key the SDK commands send (a tenant key, or the cluster admin key).</summary>
+    public const string ApiKeyVariable = "MEMOS_API_KEY";
+
+    /// <summary>The tenant the embedded silos of <c>demo</c> and <c>eval</c> create for themselves.</summary>
+    public const string LocalTenant = "local";
+
+    /// <summary>A client of the silo to talk to (<see cref="Resolve"/>) sending the key of <c>MEMOS_API_KEY</c>, if any,
+    /// else that of <c>MEMOS_ADMIN_KEY</c> (the cluster admin key; what <c>tenant create</c> needs).</summary>
+    public static MemOSClient Connect(Uri? option)
+    {
+        var key = Environment.GetEnvironmentVariable(ApiKeyVariable);
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            key = Environment.GetEnvironmentVariable("MEMOS_ADMIN_KEY");
+        }
+
+        return new MemOSClient(Resolve(option), string.IsNullOrWhiteSpace(key) ? null : key.Trim());
+    }
+
     /// <summary>The silo to talk to: <c>--silo</c>, else <c>MEMOS_URL</c>, else <see cref="DefaultUrl"/>.</summary>
     public static Uri Resolve(Uri? option)
     {
@@ -93,7 +112,7 @@ internal static class SiloConnection
     /// <exception cref="MemOS.Runtime.Storage.GrainStorageException">The database could not be opened or migrated.</exception>
     public static async Task<EmbeddedSilo> StartAsync(
         string dataDirectory, int port, string? embedderSpec, LogLevel minimumLogLevel, CancellationToken cancellationToken,
-        string? postgresConnectionString = null, string? modelPath = null)
+        string? postgresConnectionString = null, string? modelPath = null, string? adminKey = null)
     {
         try
         {
@@ -107,6 +126,11 @@ internal static class SiloConnection
                 if (postgresConnectionString is not null)
                 {
                     builder.Configuration[$"ConnectionStrings:{SiloOptions.ConnectionStringName}"] = postgresConnectionString;
+                }
+
+                if (adminKey is not null)
+                {
+                    builder.Configuration["MemOS:Auth:AdminKey"] = adminKey;
                 }
 
                 if (modelPath is not null)
@@ -125,19 +149,35 @@ internal static class SiloConnection
         }
     }
 
-    /// <summary>Starts an embedded silo on a fresh temporary data folder that is deleted when the lease is disposed.</summary>
+    /// <summary>Starts an embedded silo on a fresh temporary data folder that is deleted when the lease is disposed. The
+    /// silo requires API keys: it gets a random cluster admin key, with which the tenant <see cref="LocalTenant"/> is
+    /// created; the lease carries that tenant's admin key.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <param name="embedderSpec">An <c>--embedder</c> spec, or null for the default embedder.</param>
     public static async Task<EmbeddedSiloLease> StartEmbeddedAsync(CancellationToken cancellationToken, string? embedderSpec = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "memos-" + Guid.NewGuid().ToString("N")[..12]);
-        var silo = await StartAsync(dataDirectory, 0, embedderSpec, LogLevel.Warning, cancellationToken);
-        return new EmbeddedSiloLease(silo, dataDirectory);
+        var adminKey = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var silo = await StartAsync(dataDirectory, 0, embedderSpec, LogLevel.Warning, cancellationToken, adminKey: adminKey);
+        try
+        {
+            using var admin = new MemOSClient(silo.BaseAddress, adminKey);
+            var tenantAdmin = await admin.CreateTenantAsync(LocalTenant, "local-admin", cancellationToken);
+            return new EmbeddedSiloLease(silo, dataDirectory, tenantAdmin.ApiKey);
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
     }
 
-    internal sealed class EmbeddedSiloLease(EmbeddedSilo silo, string dataDirectory) : IAsyncDisposable
+    internal sealed class EmbeddedSiloLease(EmbeddedSilo silo, string dataDirectory, string apiKey) : IAsyncDisposable
     {
         public Uri BaseAddress => silo.BaseAddress;
+
+        /// <summary>The API key of the admin of the tenant <see cref="LocalTenant"/>.</summary>
+        public string ApiKey => apiKey;
 
         /// <summary>The model id of the silo's embedder.</summary>
         public string EmbedderModelId => silo.Services.GetRequiredService<IEmbedder>().ModelId;

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using MemOS.Grains.Interfaces;
+using MemOS.Grains.Interfaces.Governance;
 using MemOS.Grains.Interfaces.Activation;
 using MemOS.Grains.Interfaces.Chat;
 using MemOS.Grains.Interfaces.Memories;
@@ -41,6 +42,7 @@ public sealed class MemOSClient : IDisposable
     private readonly ResiliencePipeline _retryUnsent;
     private readonly SemaphoreSlim _membershipLock = new(1, 1);
     private readonly ConcurrentDictionary<Uri, DateTimeOffset> _unreachable = new();
+    private readonly string? _tenant;
     private volatile Routing? _routing;
     private int _gateway;
 
@@ -48,8 +50,9 @@ public sealed class MemOSClient : IDisposable
     /// cluster forwards what it does not own), transient failures are retried.</summary>
     /// <param name="baseAddress">The silo's base address, e.g. <c>http://127.0.0.1:5080/</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="baseAddress"/> is null.</exception>
-    public MemOSClient(Uri baseAddress)
-        : this(new MemOSClientOptions { Gateways = [baseAddress ?? throw new ArgumentNullException(nameof(baseAddress))], RouteToOwner = false })
+    /// <param name="apiKey">The API key to send (<see cref="MemOSClientOptions.ApiKey"/>), or null.</param>
+    public MemOSClient(Uri baseAddress, string? apiKey = null)
+        : this(new MemOSClientOptions { Gateways = [baseAddress ?? throw new ArgumentNullException(nameof(baseAddress))], RouteToOwner = false, ApiKey = apiKey })
     {
     }
 
@@ -101,6 +104,12 @@ public sealed class MemOSClient : IDisposable
             Timeout = options.RequestTimeout,
         };
         _ownsHttp = true;
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", options.ApiKey);
+            _tenant = ApiKeyFormat.TryParse(options.ApiKey, out var tenant, out _, out _) ? tenant : null;
+        }
+
         _retryAny = CreateRetry(options, onlyUnsent: false);
         _retryUnsent = CreateRetry(options, onlyUnsent: true);
     }
@@ -291,6 +300,103 @@ public sealed class MemOSClient : IDisposable
         return list.Activations;
     }
 
+    /// <summary>Creates a tenant and its first admin user (<c>POST /v1/tenants</c>; needs the cluster admin key).</summary>
+    /// <param name="tenant">The tenant name.</param>
+    /// <param name="admin">The first user's name (the tenant's admin).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The admin's API key (shown once).</returns>
+    /// <exception cref="MemOSApiException">401/403 without the cluster admin key, 409 when the tenant exists.</exception>
+    public Task<IssuedApiKey> CreateTenantAsync(string tenant, string admin, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Post, "v1/tenants", new CreateTenantRequest(tenant, admin), MemOSJsonContext.Default.CreateTenantRequest,
+            MemOSJsonContext.Default.IssuedApiKey, null, null, idempotent: false, cancellationToken);
+
+    /// <summary>Adds a user or agent to a tenant (<c>POST /v1/tenants/{tenant}/users</c>; needs a tenant admin key).</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="request">The name, role and kind.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>Its API key (shown once).</returns>
+    /// <exception cref="MemOSApiException">403 without the admin role, 409 when the name is taken.</exception>
+    public Task<IssuedApiKey> AddPrincipalAsync(string tenant, CreatePrincipalRequest request, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Post, $"v1/tenants/{Uri.EscapeDataString(tenant)}/users", request, MemOSJsonContext.Default.CreatePrincipalRequest,
+            MemOSJsonContext.Default.IssuedApiKey, null, null, idempotent: false, cancellationToken);
+
+    /// <summary>Lists a tenant's users and agents (<c>GET /v1/tenants/{tenant}/users</c>; tenant admin).</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The principals.</returns>
+    public Task<PrincipalList> ListPrincipalsAsync(string tenant, CancellationToken cancellationToken = default)
+        => SendAsync<object, PrincipalList>(HttpMethod.Get, $"v1/tenants/{Uri.EscapeDataString(tenant)}/users", null, null,
+            MemOSJsonContext.Default.PrincipalList, null, null, idempotent: true, cancellationToken);
+
+    /// <summary>Erases a user (<c>DELETE /v1/tenants/{tenant}/users/{user}</c>; tenant admin): its keys and grants, its
+    /// private space and the memories it wrote in shared spaces.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="user">The user.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>What was erased.</returns>
+    public Task<ErasureReport> EraseUserAsync(string tenant, string user, CancellationToken cancellationToken = default)
+        => SendAsync<object, ErasureReport>(HttpMethod.Delete, $"v1/tenants/{Uri.EscapeDataString(tenant)}/users/{Uri.EscapeDataString(user)}",
+            null, null, MemOSJsonContext.Default.ErasureReport, null, null, idempotent: true, cancellationToken);
+
+    /// <summary>Revokes an API key (<c>DELETE /v1/tenants/{tenant}/keys/{keyId}</c>; tenant admin or the key's user).</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="keyId">The key id.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when revoked.</returns>
+    public Task RevokeKeyAsync(string tenant, string keyId, CancellationToken cancellationToken = default)
+        => SendAsync<object, object>(HttpMethod.Delete, $"v1/tenants/{Uri.EscapeDataString(tenant)}/keys/{Uri.EscapeDataString(keyId)}",
+            null, null, null, null, null, idempotent: true, cancellationToken);
+
+    /// <summary>Creates a shared space in the caller's tenant (<c>POST /v1/spaces</c>); the caller administers it.</summary>
+    /// <param name="space">The space name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The space.</returns>
+    public Task<SpaceRecord> CreateSpaceAsync(string space, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Post, "v1/spaces", new CreateSpaceRequest(space), MemOSJsonContext.Default.CreateSpaceRequest,
+            MemOSJsonContext.Default.SpaceRecord, null, null, idempotent: false, cancellationToken);
+
+    /// <summary>Lists the shared spaces the caller can read (<c>GET /v1/spaces</c>).</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The spaces.</returns>
+    public Task<SpaceList> ListSpacesAsync(CancellationToken cancellationToken = default)
+        => SendAsync<object, SpaceList>(HttpMethod.Get, "v1/spaces", null, null, MemOSJsonContext.Default.SpaceList, null, null, idempotent: true, cancellationToken);
+
+    /// <summary>Grants a right on a space (<c>POST /v1/spaces/{space}/grants</c>; needs the admin right on it).</summary>
+    /// <param name="space">A shared space's name, or <c>u:{user}</c>.</param>
+    /// <param name="principal">A user or agent of the tenant.</param>
+    /// <param name="right">Read, write or admin.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The space with its grants.</returns>
+    public Task<SpaceRecord> GrantAsync(string space, string principal, SpaceRight right, CancellationToken cancellationToken = default)
+        => SendAsync(HttpMethod.Post, $"v1/spaces/{Uri.EscapeDataString(space)}/grants", new GrantRequest(principal, right),
+            MemOSJsonContext.Default.GrantRequest, MemOSJsonContext.Default.SpaceRecord, null, null, idempotent: true, cancellationToken);
+
+    /// <summary>Revokes a principal's grant on a space (<c>DELETE /v1/spaces/{space}/grants/{principal}</c>).</summary>
+    /// <param name="space">The space.</param>
+    /// <param name="principal">The principal.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The space with its grants.</returns>
+    public Task<SpaceRecord> RevokeGrantAsync(string space, string principal, CancellationToken cancellationToken = default)
+        => SendAsync<object, SpaceRecord>(HttpMethod.Delete, $"v1/spaces/{Uri.EscapeDataString(space)}/grants/{Uri.EscapeDataString(principal)}",
+            null, null, MemOSJsonContext.Default.SpaceRecord, null, null, idempotent: true, cancellationToken);
+
+    /// <summary>Erases a shared space and its memories (<c>DELETE /v1/spaces/{space}</c>; needs the admin right on it).</summary>
+    /// <param name="space">The space name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>What was erased.</returns>
+    public Task<ErasureReport> EraseSpaceAsync(string space, CancellationToken cancellationToken = default)
+        => SendAsync<object, ErasureReport>(HttpMethod.Delete, $"v1/spaces/{Uri.EscapeDataString(space)}", null, null,
+            MemOSJsonContext.Default.ErasureReport, null, null, idempotent: true, cancellationToken);
+
+    /// <summary>Reads the caller's tenant's audit log, oldest first (<c>GET /v1/audit</c>; tenant admin).</summary>
+    /// <param name="after">Entries after this sequence number (0: from the start).</param>
+    /// <param name="limit">At most this many (1-1000).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The page; <see cref="AuditPage.Next"/> is the <paramref name="after"/> of the next one.</returns>
+    public Task<AuditPage> GetAuditAsync(long after = 0, int limit = 100, CancellationToken cancellationToken = default)
+        => SendAsync<object, AuditPage>(HttpMethod.Get, FormattableString.Invariant($"v1/audit?after={after}&limit={limit}"), null, null,
+            MemOSJsonContext.Default.AuditPage, null, null, idempotent: true, cancellationToken);
+
     /// <summary>Asks <c>/healthz</c> whether the silo serves requests.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns><see langword="true"/> when the silo answered 200.</returns>
@@ -418,7 +524,7 @@ public sealed class MemOSClient : IDisposable
         }
 
         var owner = routing.PlacementSilos[RendezvousHash.Owner(
-            MemCubeKeys.SchedulerGrainType, MemCubeKeys.Scheduler(MemCubeKeys.DefaultTenant, user), routing.PlacementSilos)];
+            MemCubeKeys.SchedulerGrainType, MemCubeKeys.Scheduler(_tenant ?? MemCubeKeys.DefaultTenant, user), routing.PlacementSilos)];
         return routing.Endpoints.TryGetValue(owner, out var endpoint)
                && !(_unreachable.TryGetValue(endpoint, out var until) && until >= DateTimeOffset.UtcNow)
             ? endpoint

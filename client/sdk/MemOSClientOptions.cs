@@ -25,4 +25,9 @@ public sealed class MemOSClientOptions
 
     /// <summary>How long one attempt of a request may take. Default: 100 seconds.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The API key sent as <c>Authorization: Bearer &lt;key&gt;</c> with every request (a tenant key from
+    /// <c>POST /v1/tenants/{tenant}/users</c>, or the cluster admin key), or null for a silo in open mode. The tenant
+    /// part of a tenant key also routes requests to the silo owning the user's MemScheduler.</summary>
+    public string? ApiKey { get; set; }
 }

@@ -37,7 +37,7 @@ internal static class ChatCommands
         };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             var response = await client.ChatAsync(new ChatRequest(
                 r.GetValue(user), r.GetValue(message), r.GetValue(budget), r.GetValue(maxTokens), r.GetValue(temperature), r.GetValue(seed)), ct);
             if (r.GetValue(json))
@@ -81,7 +81,7 @@ internal static class ChatCommands
         var command = new Command("activate", "Precompute the KV cache of the block made of some memories (activation memory).") { silo, user, ids };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             var record = await client.ActivateAsync(new ActivateRequest(r.GetValue(user), r.GetValue(ids)), ct);
             AnsiConsole.MarkupLine($"{record.Id} [green]{record.State}[/] ({record.Sources.Count} memories, {record.TokenCount} tokens)");
             return 0;
@@ -96,7 +96,7 @@ internal static class ChatCommands
         var command = new Command("activations", "List a user's activation MemCubes.") { silo, user };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             var table = new Table().AddColumns("activation", "state", "memories", "tokens", "bytes", "uses", "origin", "reason");
             foreach (var a in await client.GetActivationsAsync(r.GetValue(user)!, ct))
             {

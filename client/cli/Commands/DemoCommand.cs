@@ -36,8 +36,8 @@ internal static class DemoCommand
         {
             await using var silo = await SiloConnection.StartEmbeddedAsync(ct, r.GetValue(embedder));
             AnsiConsole.MarkupLine($"[green]embedded silo[/] at {silo.BaseAddress} (one silo, SQLite in a temporary folder, " +
-                                   $"embedder {Markup.Escape(silo.EmbedderModelId)})");
-            using var client = new MemOSClient(silo.BaseAddress);
+                                   $"embedder {Markup.Escape(silo.EmbedderModelId)}; tenant {SiloConnection.LocalTenant} with its own API key)");
+            using var client = new MemOSClient(silo.BaseAddress, silo.ApiKey);
             var path = r.GetValue(data)?.FullName ?? RepositoryPaths.FindLoCoMo();
             var script = path is not null ? LoadLoCoMo(path, r.GetValue(questions)) : LoadSample(r.GetValue(questions));
             await IngestAsync(client, script, ct);

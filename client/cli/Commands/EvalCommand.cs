@@ -62,7 +62,7 @@ internal static class EvalCommand
         var embedderModel = embedded?.EmbedderModelId ?? await SiloConnection.EmbedderModelAsync(baseAddress, cancellationToken);
         AnsiConsole.MarkupLine($"[grey]silo: {baseAddress} ({(embedded is null ? "given" : "embedded, fresh SQLite")}); " +
                                $"embedder: {Markup.Escape(embedderModel)}; data: {Markup.Escape(path)}: {dataset.Conversations.Count} conversations[/]");
-        using var client = new MemOSClient(baseAddress);
+        using var client = embedded is null ? SiloConnection.Connect(siloUrl) : new MemOSClient(baseAddress, embedded.ApiKey);
         var runner = new LoCoMoEvaluationRunner(client);
         EvaluationResult result = null!;
         await AnsiConsole.Progress()

@@ -82,7 +82,7 @@ internal static class MemoryCommands
                 throw new CliUsageException("Give --text or --file.");
             }
 
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             var response = await client.AddAsync(new AddMemoriesRequest(r.GetValue(user), messages, r.GetValue(conversation)), ct);
             if (r.GetValue(json))
             {
@@ -113,7 +113,7 @@ internal static class MemoryCommands
         var command = new Command("search", "Search a user's memories.") { silo, user, query, topK, budget, json };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             var response = await client.SearchAsync(
                 new SearchRequest(r.GetValue(user), r.GetValue(query), r.GetValue(topK), r.GetValue(budget)), ct);
             if (r.GetValue(json))
@@ -137,7 +137,7 @@ internal static class MemoryCommands
         var command = new Command("get", "Show one memory (JSON; its version is the ETag for update).") { silo, user, id, asOf };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             var record = r.GetValue(asOf) is { } at
                 ? await client.GetAsOfAsync(r.GetValue(user)!, r.GetValue(id)!, at, ct)
                 : await client.GetAsync(r.GetValue(user)!, r.GetValue(id)!, ct);
@@ -157,7 +157,7 @@ internal static class MemoryCommands
         var command = new Command(name, description) { silo, user, id, version };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             var record = await send(client, r.GetValue(user)!, r.GetValue(id)!, r.GetValue(version), ct);
             AnsiConsole.MarkupLine($"[green]{record.State.ToString().ToLowerInvariant()}[/] {record.Id} at version {record.Version}");
             return 0;
@@ -181,7 +181,7 @@ internal static class MemoryCommands
         };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             var expected = r.GetValue(version) ?? (await client.GetAsync(r.GetValue(user)!, r.GetValue(id)!, ct)).Version;
             var record = await client.RollbackAsync(r.GetValue(user)!, r.GetValue(id)!, r.GetValue(to), expected, ct);
             AnsiConsole.MarkupLine($"[green]rolled back[/] {record.Id} to the content of version {r.GetValue(to)}: now version {record.Version}");
@@ -210,7 +210,7 @@ internal static class MemoryCommands
                 throw new CliUsageException("Give --text or --tag.");
             }
 
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             var expected = r.GetValue(version) ?? (await client.GetAsync(r.GetValue(user)!, r.GetValue(id)!, ct)).Version;
             var record = await client.UpdateAsync(r.GetValue(user)!, r.GetValue(id)!, update, expected, ct);
             AnsiConsole.MarkupLine($"[green]updated[/] {record.Id} to version {record.Version}");
@@ -228,7 +228,7 @@ internal static class MemoryCommands
         var command = new Command("delete", "Erase a memory (its text leaves every version).") { silo, user, id, version };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             await client.DeleteAsync(r.GetValue(user)!, r.GetValue(id)!, r.GetValue(version), ct);
             AnsiConsole.MarkupLine($"[green]erased[/] {Markup.Escape(r.GetValue(id)!)}");
             return 0;
@@ -244,7 +244,7 @@ internal static class MemoryCommands
         var command = new Command("history", "Show a memory's versions, oldest first.") { silo, user, id };
         command.SetAction((r, ct) => CliRunner.RunAsync(async () =>
         {
-            using var client = new MemOSClient(SiloConnection.Resolve(r.GetValue(silo)));
+            using var client = SiloConnection.Connect(r.GetValue(silo));
             var history = await client.GetHistoryAsync(r.GetValue(user)!, r.GetValue(id)!, ct);
             var table = new Table().AddColumns("version", "change", "state", "recorded at", "text");
             foreach (var v in history.Versions)

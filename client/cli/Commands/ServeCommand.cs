@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.CommandLine;
 using MemOS.Silo.Hosting;
@@ -75,6 +76,10 @@ internal static class ServeCommand
             {
                 AnsiConsole.MarkupLine($"[green]silo listening[/] on {silo.BaseAddress} ({Markup.Escape(storage)}); Ctrl+C stops it.");
                 AnsiConsole.MarkupLine($"OpenAPI: {silo.BaseAddress}openapi/v1.json");
+                var keys = silo.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MemOS.Silo.Auth.AuthOptions>>().Value.RequiresKeys;
+                AnsiConsole.MarkupLine(keys
+                    ? "API keys required (MEMOS_ADMIN_KEY is set): create a tenant with `memos tenant create`, then use its keys (MEMOS_API_KEY)."
+                    : "[yellow]open mode[/]: no MEMOS_ADMIN_KEY, so requests without a key act as the admin of tenant 'default'.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);
