@@ -19,13 +19,15 @@ internal static class CrossSpaceSearch
     /// <summary>Searches the spaces and fuses the hits; every hit names its space.</summary>
     /// <exception cref="AccessDeniedException">The caller cannot read the addressed space.</exception>
     public static async Task<SearchResponse> SearchAsync(
-        IGrainFactory grains, Caller caller, string spaceKey, bool searchAllReadable, MemorySearchQuery query, CancellationToken cancellationToken)
+        IGrainFactory grains, ReadableSpaces readableSpaces, Caller caller, string spaceKey, bool searchAllReadable, MemorySearchQuery query,
+        CancellationToken cancellationToken)
     {
         var spaces = new List<string> { spaceKey };
         if (searchAllReadable)
         {
-            var readable = await grains.GetGrain<ITenantGrain>(MemoryTargets.TenantOf(caller)).ListSpacesAsync(caller, cancellationToken);
-            spaces.AddRange(readable.Spaces.Select(static s => MemCubeKeys.SharedSpacePrefix + s.Space).Where(s => s != spaceKey));
+            MemoryTargets.TenantOf(caller);
+            var readable = await readableSpaces.GetAsync(caller, cancellationToken);
+            spaces.AddRange(readable.Select(static s => MemCubeKeys.SharedSpacePrefix + s).Where(s => s != spaceKey));
         }
 
         var responses = await Task.WhenAll(spaces.Select(

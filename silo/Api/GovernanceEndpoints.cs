@@ -70,7 +70,8 @@ public static class GovernanceEndpoints
     }
 
     private static async Task<Ok<ErasureReport>> EraseUserAsync(
-        string tenant, string user, IGrainFactory grains, IGrainStorage storage, ClaimsPrincipal principal, CancellationToken cancellationToken)
+        string tenant, string user, IGrainFactory grains, IGrainStorage storage, ReadableSpaces readableSpaces, ClaimsPrincipal principal,
+        CancellationToken cancellationToken)
     {
         var caller = principal.ToCaller();
         RequireName(user, "user");
@@ -80,6 +81,7 @@ public static class GovernanceEndpoints
         // Governance first (keys and grants revoked: nothing new can be written as or for the user), then the memories:
         // its private space, and what it wrote in each shared space. A failure part-way is retried by repeating the call.
         var sharedSpaces = await governance.RemovePrincipalAsync(caller, user, cancellationToken);
+        readableSpaces.Invalidate(tenant);
         var report = await grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.Scheduler(tenant, user)).EraseAsync(null, cancellationToken, caller);
         var (memories, activations, adapters) = (report.MemoriesErased, report.ActivationsErased, report.AdaptersErased);
         foreach (var space in sharedSpaces)
@@ -117,11 +119,12 @@ public static class GovernanceEndpoints
     }
 
     private static async Task<Created<SpaceRecord>> CreateSpaceAsync(
-        CreateSpaceRequest request, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
+        CreateSpaceRequest request, IGrainFactory grains, ReadableSpaces readableSpaces, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         var caller = principal.ToCaller();
         var space = RequireName(request.Space, "space");
         var record = await grains.GetGrain<ITenantGrain>(MemoryTargets.TenantOf(caller)).CreateSpaceAsync(caller, space, cancellationToken);
+        readableSpaces.Invalidate(caller.TenantId);
         return TypedResults.Created($"/v1/spaces/{space}", record);
     }
 
@@ -138,7 +141,7 @@ public static class GovernanceEndpoints
     }
 
     private static async Task<Ok<ErasureReport>> EraseSpaceAsync(
-        string space, IGrainFactory grains, IGrainStorage storage, ClaimsPrincipal principal, CancellationToken cancellationToken)
+        string space, IGrainFactory grains, IGrainStorage storage, ReadableSpaces readableSpaces, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         var caller = principal.ToCaller();
         var tenant = MemoryTargets.TenantOf(caller);
@@ -149,6 +152,7 @@ public static class GovernanceEndpoints
         await governance.GetSpaceAsync(caller, space, cancellationToken);
         var report = await grains.GetGrain<IMemSchedulerGrain>(MemCubeKeys.SpaceScheduler(tenant, spaceKey)).EraseAsync(null, cancellationToken, caller);
         await governance.RemoveSpaceAsync(caller, space, cancellationToken);
+        readableSpaces.Invalidate(tenant);
         await CompactAsync(storage, cancellationToken);
         await grains.GetGrain<IAuditLogGrain>(tenant).AppendAsync(caller.AuditName, "space.erase", "space:" + spaceKey, AuditOutcomes.Ok,
             $"memories={report.MemoriesErased} activations={report.ActivationsErased} adapters={report.AdaptersErased}", cancellationToken);
@@ -156,7 +160,7 @@ public static class GovernanceEndpoints
     }
 
     private static async Task<Ok<SpaceRecord>> GrantAsync(
-        string space, GrantRequest request, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
+        string space, GrantRequest request, IGrainFactory grains, ReadableSpaces readableSpaces, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         var caller = principal.ToCaller();
         RequireSpace(space);
@@ -166,16 +170,20 @@ public static class GovernanceEndpoints
             throw RequestValidation.Invalid("right", "right is 'read', 'write' or 'admin'.");
         }
 
-        return TypedResults.Ok(await grains.GetGrain<ITenantGrain>(MemoryTargets.TenantOf(caller)).GrantAsync(caller, space, grantee, right, cancellationToken));
+        var record = await grains.GetGrain<ITenantGrain>(MemoryTargets.TenantOf(caller)).GrantAsync(caller, space, grantee, right, cancellationToken);
+        readableSpaces.Invalidate(caller.TenantId);
+        return TypedResults.Ok(record);
     }
 
     private static async Task<Ok<SpaceRecord>> RevokeGrantAsync(
-        string space, string principal, IGrainFactory grains, ClaimsPrincipal user, CancellationToken cancellationToken)
+        string space, string principal, IGrainFactory grains, ReadableSpaces readableSpaces, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var caller = user.ToCaller();
         RequireSpace(space);
-        return TypedResults.Ok(await grains.GetGrain<ITenantGrain>(MemoryTargets.TenantOf(caller))
-            .RevokeGrantAsync(caller, space, RequireName(principal, "principal"), cancellationToken));
+        var record = await grains.GetGrain<ITenantGrain>(MemoryTargets.TenantOf(caller))
+            .RevokeGrantAsync(caller, space, RequireName(principal, "principal"), cancellationToken);
+        readableSpaces.Invalidate(caller.TenantId);
+        return TypedResults.Ok(record);
     }
 
     private static async Task<Ok<AuditPage>> AuditAsync(

@@ -101,7 +101,7 @@ public static class MemoryEndpoints
     }
 
     private static async Task<Ok<SearchResponse>> SearchAsync(
-        SearchRequest request, IGrainFactory grains, ClaimsPrincipal principal, CancellationToken cancellationToken)
+        SearchRequest request, IGrainFactory grains, ReadableSpaces readableSpaces, ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         var caller = principal.ToCaller();
         var spaceKey = MemoryTargets.SpaceKey(caller, request.User, request.Space);
@@ -124,7 +124,7 @@ public static class MemoryEndpoints
         var topK = request.TopK ?? (request.TokenBudget is null ? DefaultTopK : MaxTopK);
         var query = new MemorySearchQuery(
             request.Query, topK, request.TokenBudget, request.Filters, request.ReferenceTime, request.AsOf, request.Explain);
-        return TypedResults.Ok(await CrossSpaceSearch.SearchAsync(grains, caller, spaceKey, searchAllReadable: request.Space is null, query, cancellationToken));
+        return TypedResults.Ok(await CrossSpaceSearch.SearchAsync(grains, readableSpaces, caller, spaceKey, searchAllReadable: request.Space is null, query, cancellationToken));
     }
 
     private static async Task<Ok<MemoryRecord>> GetAsync(

@@ -26,6 +26,8 @@ public static class AuthHostingExtensions
                 $"The cluster admin key ({AuthOptions.AdminKeyVariable} or {AuthOptions.SectionName}:AdminKey) must be at least {AuthOptions.MinAdminKeyLength} characters.")
             .ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyAuthenticationHandler.OpenModeTenant>();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<MemOS.Silo.Api.ReadableSpaces>();
         builder.Services.AddAuthentication(CallerClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(CallerClaims.Scheme, null);
         builder.Services.AddAuthorizationBuilder()
