@@ -23,6 +23,9 @@ public sealed class SiloCluster : IAsyncLifetime
     private readonly List<SiloProcess> _silos = [];
     private readonly List<HttpClient> _http = [];
 
+    /// <summary>More settings (<c>key=value</c>) every silo starts with.</summary>
+    public IReadOnlyList<string> Settings { get; init; } = [];
+
     /// <summary>How many silos the cluster starts with.</summary>
     public int Size { get; init; } = 3;
 
@@ -63,12 +66,15 @@ public sealed class SiloCluster : IAsyncLifetime
         for (var i = 0; i < Size; i++)
         {
             var silo = await SiloProcess.StartAsync(
+            [
                 $"ConnectionStrings:MemOS={_database.ConnectionString}",
                 $"MemOS:Cluster:HeartbeatInterval={HeartbeatInterval}",
                 $"MemOS:Cluster:DeathTimeout={DeathTimeout}",
                 "MemOS:Cluster:NotifyTimeout=00:00:05",
                 "Logging:LogLevel:Default=Warning",
-                "Logging:LogLevel:MemOS.Runtime.Cluster=Information");
+                "Logging:LogLevel:MemOS.Runtime.Cluster=Information",
+                .. Settings,
+            ]);
             _silos.Add(silo);
             _http.Add(new HttpClient { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromSeconds(60) });
         }

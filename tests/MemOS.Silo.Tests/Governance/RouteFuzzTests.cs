@@ -148,7 +148,7 @@ public sealed class RouteFuzzTests(AuthSiloFixture fixture, ITestOutputHelper ou
         var json = (object body) => JsonSerializer.Serialize(body);
         return kind switch
         {
-            0 or 1 => new("POST", "v1/memories", key, json(new { space, conversationId = "fz", messages = new[] { new { id = "F" + n, speaker = "Ana", text = $"Ana noted fact number {n}.", time = May8 } } }), "application/json", null),
+            0 or 1 => new("POST", "v1/memories", key, json(new { space, conversationId = "fz", messages = new[] { new { id = "F" + n, speaker = "Ana", text = $"Ana noted fact number {n}.", timestamp = May8 } } }), "application/json", null),
             2 => new("PATCH", $"v1/memories/{memoryId}", key, json(new { space, update = new { text = $"Ana likes tea, take {n}." } }), "application/json", version),
             3 => new("DELETE", $"v1/memories/{memoryId}?x=1{spaceQuery}", key, null, "application/json", version),
             4 => new("POST", $"v1/memories/{memoryId}/archive?x=1{spaceQuery}", key, null, "application/json", version),
@@ -202,7 +202,7 @@ public sealed class RouteFuzzTests(AuthSiloFixture fixture, ITestOutputHelper ou
             from id in Gen.Elements("m1", "D1:1", "", "x")
             from speaker in Gen.Frequency((4, Gen.Elements("ana", "")), (1, hostile))
             from text in Gen.Frequency((4, Gen.Elements("Ana likes tea.", "Ana moved to Porto.", "")), (1, hostile))
-            select (JsonNode?)new JsonObject { ["id"] = id, ["speaker"] = speaker, ["text"] = text, ["time"] = "2023-05-08T13:56:00Z" };
+            select (JsonNode?)new JsonObject { ["id"] = id, ["speaker"] = speaker, ["text"] = text, ["timestamp"] = "2023-05-08T13:56:00Z" };
         var parts =
             from fields in Gen.Frequency((3, Gen.Constant<IList<(string, JsonNode?)>>([])), (2, Gen.ListOf(field).Select(l => (IList<(string, JsonNode?)>)[.. l])))
             from user in userNames
@@ -352,7 +352,7 @@ public sealed class RouteFuzzTests(AuthSiloFixture fixture, ITestOutputHelper ou
                     using var added = await member.PostAsJsonAsync("v1/memories", new
                     {
                         space, conversationId = "c1",
-                        messages = new[] { new { id = "D1:" + memoryIds.Count, speaker = "Ana", text, time = May8 } },
+                        messages = new[] { new { id = "D1:" + memoryIds.Count, speaker = "Ana", text, timestamp = May8 } },
                     }, Ct);
                     var body = await added.Content.ReadAsStringAsync(Ct);
                     Assert.True(added.IsSuccessStatusCode, body);

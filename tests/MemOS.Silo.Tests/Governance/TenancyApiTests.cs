@@ -205,7 +205,7 @@ public sealed class TenancyApiTests(AuthSiloFixture fixture) : IClassFixture<Aut
     }
 
     private static object Add(string? user, string conversation, string messageId, string speaker, string text, string? space = null)
-        => new { user, conversationId = conversation, space, messages = new[] { new { id = messageId, speaker, text, time = May8 } } };
+        => new { user, conversationId = conversation, space, messages = new[] { new { id = messageId, speaker, text, timestamp = May8 } } };
 
     private static async Task<List<string>> SearchTextsAsync(HttpClient client, string? user, string query, string? space = null)
     {
