@@ -389,12 +389,13 @@ public sealed class MemOSClient : IDisposable
             MemOSJsonContext.Default.ErasureReport, null, null, idempotent: true, cancellationToken);
 
     /// <summary>Reads the caller's tenant's audit log, oldest first (<c>GET /v1/audit</c>; tenant admin).</summary>
-    /// <param name="after">Entries after this sequence number (0: from the start).</param>
+    /// <param name="after">The <see cref="AuditPage.Next"/> of the previous page, or null from the start.</param>
     /// <param name="limit">At most this many (1-1000).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The page; <see cref="AuditPage.Next"/> is the <paramref name="after"/> of the next one.</returns>
-    public Task<AuditPage> GetAuditAsync(long after = 0, int limit = 100, CancellationToken cancellationToken = default)
-        => SendAsync<object, AuditPage>(HttpMethod.Get, FormattableString.Invariant($"v1/audit?after={after}&limit={limit}"), null, null,
+    public Task<AuditPage> GetAuditAsync(string? after = null, int limit = 100, CancellationToken cancellationToken = default)
+        => SendAsync<object, AuditPage>(HttpMethod.Get,
+            FormattableString.Invariant($"v1/audit?limit={limit}") + (after is null ? "" : "&after=" + Uri.EscapeDataString(after)), null, null,
             MemOSJsonContext.Default.AuditPage, null, null, idempotent: true, cancellationToken);
 
     /// <summary>Asks <c>/healthz</c> whether the silo serves requests.</summary>

@@ -97,7 +97,7 @@ public sealed record ErasureReport(
     [property: JsonPropertyName("adaptersErased")] int AdaptersErased);
 
 /// <summary>One audit log entry: who did what to which target, when, and how it ended. Never holds memory text.</summary>
-/// <param name="Sequence">Its position in the tenant's log, from 1, without gaps.</param>
+/// <param name="Sequence">Its position in its partition of the tenant's log, from 1, without gaps.</param>
 /// <param name="Time">When it was recorded (UTC).</param>
 /// <param name="Principal">Who acted (<c>system</c> for the silo's own sweeps, <c>cluster-admin*</c> for the cluster admin).</param>
 /// <param name="Action">What was done, as <c>{object}.{verb}</c>: <c>memory.add</c>, <c>memory.update</c>,
@@ -105,6 +105,8 @@ public sealed record ErasureReport(
 /// <param name="Target">What it was done to: <c>space:{key}</c>, <c>memory:{space}/{id}</c>, <c>user:{name}</c>, <c>key:{id}</c>.</param>
 /// <param name="Outcome"><c>ok</c>, <c>denied</c>, <c>not_found</c>, <c>conflict</c>, <c>invalid</c> or <c>failed</c>.</param>
 /// <param name="Detail">Ids, counts, versions or states; never memory text.</param>
+/// <param name="Partition">The partition of the log: the space whose MemScheduler wrote it (<c>u:{user}</c> or
+/// <c>s:{space}</c>), or null for the tenant's governance partition (tenants, principals, keys, grants, erasures).</param>
 public sealed record AuditEntry(
     [property: JsonPropertyName("sequence")] long Sequence,
     [property: JsonPropertyName("time")] DateTimeOffset Time,
@@ -112,11 +114,12 @@ public sealed record AuditEntry(
     [property: JsonPropertyName("action")] string Action,
     [property: JsonPropertyName("target")] string Target,
     [property: JsonPropertyName("outcome")] string Outcome,
-    [property: JsonPropertyName("detail")] string? Detail = null);
+    [property: JsonPropertyName("detail")] string? Detail = null,
+    [property: JsonPropertyName("partition")] string? Partition = null);
 
-/// <summary>A page of a tenant's audit log, oldest first.</summary>
-/// <param name="Entries">Entries with sequence numbers after the page's <c>after</c>.</param>
-/// <param name="Next">The <c>after</c> of the next page, or null at the end.</param>
+/// <summary>A page of a tenant's audit log, oldest first (by time, then partition, then sequence).</summary>
+/// <param name="Entries">The entries after the page's <c>after</c> cursor.</param>
+/// <param name="Next">The <c>after</c> cursor of the next page, or null at the end.</param>
 public sealed record AuditPage(
     [property: JsonPropertyName("entries")] IReadOnlyList<AuditEntry> Entries,
-    [property: JsonPropertyName("next")] long? Next);
+    [property: JsonPropertyName("next")] string? Next);

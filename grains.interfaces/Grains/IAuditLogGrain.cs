@@ -3,10 +3,13 @@ using MemOS.Runtime;
 
 namespace MemOS.Grains.Interfaces.Grains;
 
-/// <summary>The append-only audit log of one tenant (key: the tenant name): every write, lifecycle transition, grant,
-/// key change and erasure, with principal, time and outcome. Entries are numbered from 1 without gaps; each append is
-/// durable before it returns. The log keeps the newest entries in its own state and seals every
-/// <see cref="SegmentSize"/> entries into an <see cref="IAuditSegmentGrain"/>, so an append writes a bounded record.</summary>
+/// <summary>One partition of a tenant's append-only audit log: every write, lifecycle transition, grant, key change and
+/// erasure, with principal, time and outcome. The partition keyed by the tenant name holds governance (tenants, principals,
+/// keys, grants, erasures); each space's partition (key <c>{tenant}/{spaceKey}/audit</c>) is placed with the space's
+/// MemScheduler, which appends to it in-process, so a tenant's writes on many silos never queue on one grain. Entries of a
+/// partition are numbered from 1 without gaps and their times never go backwards; each append is durable before it
+/// returns. A partition keeps its newest entries in its own state and seals every <see cref="SegmentSize"/> entries into an
+/// <see cref="IAuditSegmentGrain"/>, so an append writes a bounded record. A read merges every partition of the tenant.</summary>
 public interface IAuditLogGrain : IGrainWithStringKey
 {
     /// <summary>Entries per sealed segment.</summary>
@@ -26,19 +29,21 @@ public interface IAuditLogGrain : IGrainWithStringKey
     Task<AuditEntry> AppendAsync(string principal, string action, string target, string outcome, string? detail,
         CancellationToken cancellationToken = default);
 
-    /// <summary>Reads entries after a sequence number, oldest first.</summary>
+    /// <summary>Reads the whole tenant's log (every partition, merged by time, then partition, then sequence) after a
+    /// cursor, oldest first. Whichever partition is asked, the tenant's whole log is read.</summary>
     /// <param name="caller">A tenant admin or the cluster admin.</param>
-    /// <param name="after">Return entries with a greater sequence number (0: from the start).</param>
+    /// <param name="after">The <see cref="AuditPage.Next"/> of the previous page, or null from the start.</param>
     /// <param name="limit">At most this many (1 to <see cref="MaxPageSize"/>).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The page.</returns>
     /// <exception cref="AccessDeniedException">The caller is not an admin of this tenant.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="after"/> is negative or <paramref name="limit"/> out of range.</exception>
-    Task<AuditPage> ReadAsync(Caller caller, long after, int limit, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentException"><paramref name="after"/> is not a cursor this log issued.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is out of range.</exception>
+    Task<AuditPage> ReadAsync(Caller caller, string? after, int limit, CancellationToken cancellationToken = default);
 }
 
-/// <summary>A sealed segment of a tenant's audit log (key: <c>{tenant}/{first sequence, 19 digits}</c>); written once by the
-/// tenant's <see cref="IAuditLogGrain"/>.</summary>
+/// <summary>A sealed segment of an audit log partition (key: <c>{partition key}/{first sequence, 19 digits}</c>); written once
+/// by its <see cref="IAuditLogGrain"/>.</summary>
 public interface IAuditSegmentGrain : IGrainWithStringKey
 {
     /// <summary>Stores the segment's entries (once; a second call with the same entries is a no-op).</summary>

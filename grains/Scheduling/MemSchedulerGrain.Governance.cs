@@ -233,7 +233,8 @@ public sealed partial class MemSchedulerGrain
             $"'{caller.AuditName}' lacks the {needed.ToString().ToLowerInvariant()} right on space '{_spaceKey}' of tenant '{_tenantId}'.");
     }
 
-    private IAuditLogGrain AuditLog => GrainFactory.GetGrain<IAuditLogGrain>(_tenantId);
+    /// <summary>This space's partition of the tenant's audit log, placed with this grain (appends stay in-process).</summary>
+    private IAuditLogGrain AuditLog => GrainFactory.GetGrain<IAuditLogGrain>(Governance.AuditLogGrain.SpacePartitionKey(_tenantId, _spaceKey));
 
     /// <summary>Records the silo's own lifecycle work (expiry, purge, cold archival).</summary>
     private Task AuditSystemAsync(string action, string cubeId, string? detail, CancellationToken cancellationToken)

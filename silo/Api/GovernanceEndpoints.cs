@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using MemOS.Grains.Interfaces;
 using MemOS.Grains.Interfaces.Governance;
+using MemOS.Grains.Governance;
 using MemOS.Grains.Interfaces.Grains;
 using MemOS.Runtime;
 using MemOS.Runtime.Storage;
@@ -38,7 +39,7 @@ public static class GovernanceEndpoints
         v1.MapDelete("/spaces/{space}", EraseSpaceAsync).WithSummary("Erase a shared space and every memory in it (space admin).");
         v1.MapPost("/spaces/{space}/grants", GrantAsync).WithSummary("Grant read, write or admin on a space to a user or agent of the tenant.");
         v1.MapDelete("/spaces/{space}/grants/{principal}", RevokeGrantAsync).WithSummary("Revoke a principal's grant on a space.");
-        v1.MapGet("/audit", AuditAsync).WithSummary("The tenant's audit log, oldest first (tenant admin): ?after=<sequence>&limit=<1-1000>.");
+        v1.MapGet("/audit", AuditAsync).WithSummary("The tenant's audit log, oldest first (tenant admin): ?after=<the previous page's next>&limit=<1-1000>.");
         return v1;
     }
 
@@ -187,13 +188,20 @@ public static class GovernanceEndpoints
     }
 
     private static async Task<Ok<AuditPage>> AuditAsync(
-        [FromQuery] long? after, [FromQuery] int? limit, [FromQuery] string? tenant, IGrainFactory grains, ClaimsPrincipal principal,
+        [FromQuery] string? after, [FromQuery] int? limit, [FromQuery] string? tenant, IGrainFactory grains, ClaimsPrincipal principal,
         CancellationToken cancellationToken)
     {
         var caller = principal.ToCaller();
-        if (after is < 0)
+        if (after is not null)
         {
-            throw RequestValidation.Invalid("after", "after is a sequence number, 0 or more.");
+            try
+            {
+                AuditCursor.Parse(after);
+            }
+            catch (ArgumentException e)
+            {
+                throw RequestValidation.Invalid("after", e.Message);
+            }
         }
 
         if (limit is < 1 or > IAuditLogGrain.MaxPageSize)
@@ -203,7 +211,7 @@ public static class GovernanceEndpoints
 
         // The cluster admin names the tenant; anyone else reads their own.
         var logOf = caller.IsClusterAdmin ? RequireName(tenant, "tenant") : caller.TenantId;
-        return TypedResults.Ok(await grains.GetGrain<IAuditLogGrain>(logOf).ReadAsync(caller, after ?? 0, limit ?? DefaultAuditPage, cancellationToken));
+        return TypedResults.Ok(await grains.GetGrain<IAuditLogGrain>(logOf).ReadAsync(caller, after, limit ?? DefaultAuditPage, cancellationToken));
     }
 
     /// <summary>Has the store drop the leftover copies of what was just erased (SQLite: the WAL's old page images).</summary>

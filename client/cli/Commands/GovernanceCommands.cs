@@ -130,7 +130,7 @@ internal static class GovernanceCommands
 
     private static Command Audit()
     {
-        var after = new Option<long>("--after") { Description = "Entries after this sequence number.", DefaultValueFactory = _ => 0 };
+        var after = new Option<string?>("--after") { Description = "The 'next' cursor of the previous page." };
         var limit = new Option<int>("--limit") { Description = "At most this many (1-1000).", DefaultValueFactory = _ => 100 };
         return Run("audit", "Read your tenant's audit log (tenant admin).", [after, limit],
             (r, c, ct) => c.GetAuditAsync(r.GetValue(after), r.GetValue(limit), ct));

@@ -109,34 +109,43 @@ public sealed class GovernanceGrainTests
         Assert.Equal([byBot.Memories[0].Memory.Id], left.Select(h => h.Id));
 
         // Every refusal above that came from inside the tenant is in its audit log; the stranger's is not.
-        var audit = await host.Grains.GetGrain<IAuditLogGrain>("acme").ReadAsync(boss, 0, 1000, Ct);
+        var audit = await host.Grains.GetGrain<IAuditLogGrain>("acme").ReadAsync(boss, null, 1000, Ct);
         Assert.Contains(audit.Entries, e => e is { Principal: "rita", Action: "memory.add", Outcome: AuditOutcomes.Denied });
         Assert.Contains(audit.Entries, e => e is { Principal: "bot", Action: "memory.search", Outcome: AuditOutcomes.Denied });
         Assert.Contains(audit.Entries, e => e is { Principal: "boss", Action: "space.erase", Outcome: AuditOutcomes.Ok });
         Assert.DoesNotContain(audit.Entries, e => e.Detail?.Contains("charter", StringComparison.Ordinal) == true);
-        await Assert.ThrowsAsync<AccessDeniedException>(() => host.Grains.GetGrain<IAuditLogGrain>("acme").ReadAsync(ana, 0, 10, Ct));
-        await Assert.ThrowsAsync<AccessDeniedException>(() => host.Grains.GetGrain<IAuditLogGrain>("acme").ReadAsync(stranger, 0, 10, Ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => host.Grains.GetGrain<IAuditLogGrain>("acme").ReadAsync(ana, null, 10, Ct));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => host.Grains.GetGrain<IAuditLogGrain>("acme").ReadAsync(stranger, null, 10, Ct));
     }
 
     [Fact]
-    public async Task AuditLog_IsNumberedWithoutGaps_AcrossSealedSegments_AndPagesInOrder()
+    public async Task AuditLog_PartitionsAreNumberedWithoutGaps_AcrossSealedSegments_AndReadMergedInOrder()
     {
         using var database = new TempDatabase();
         await using var host = await GrainTestHost.StartAsync(database);
-        await host.Grains.GetGrain<ITenantGrain>("acme").CreateAsync(Caller.ClusterAdmin, "boss", Ct); // entry 1
-        var log = host.Grains.GetGrain<IAuditLogGrain>("acme");
+        await host.Grains.GetGrain<ITenantGrain>("acme").CreateAsync(Caller.ClusterAdmin, "boss", Ct); // governance entry 1
+        var governance = host.Grains.GetGrain<IAuditLogGrain>("acme");
+        var space = host.Grains.GetGrain<IAuditLogGrain>(AuditLogGrain.SpacePartitionKey("acme", "u:ana"));
+        var otherTenant = host.Grains.GetGrain<IAuditLogGrain>(AuditLogGrain.SpacePartitionKey("acme2", "u:ana"));
         const int appended = (2 * IAuditLogGrain.SegmentSize) + 17;
         for (var i = 0; i < appended; i++)
         {
-            await log.AppendAsync("boss", "memory.add", "memory:u:boss/" + i, AuditOutcomes.Ok, null, Ct);
+            await governance.AppendAsync("boss", "principal.create", "user:u" + i, AuditOutcomes.Ok, null, Ct);
+            if (i % 3 == 0)
+            {
+                await space.AppendAsync("ana", "memory.add", "memory:u:ana/" + i, AuditOutcomes.Ok, null, Ct);
+                await otherTenant.AppendAsync("ana", "memory.add", "memory:u:ana/" + i, AuditOutcomes.Ok, null, Ct);
+            }
+
+            host.Time.Advance(TimeSpan.FromMilliseconds(7));
         }
 
         await host.DeactivateIdleAsync();
         var seen = new List<AuditEntry>();
-        long after = 0;
+        string? after = null;
         for (var page = 0; page < 100; page++)
         {
-            var next = await log.ReadAsync(AdminOf("acme", "boss"), after, 50, Ct);
+            var next = await governance.ReadAsync(AdminOf("acme", "boss"), after, 50, Ct);
             seen.AddRange(next.Entries);
             if (next.Next is not { } more)
             {
@@ -146,9 +155,12 @@ public sealed class GovernanceGrainTests
             after = more;
         }
 
-        Assert.Equal(Enumerable.Range(1, appended + 1).Select(i => (long)i), seen.Select(e => e.Sequence));
+        // Every entry of the tenant once (not the other tenant whose name starts with this one's), merged in time order.
+        var spaceEntries = (appended + 2) / 3;
+        Assert.Equal(appended + 1 + spaceEntries, seen.Count);
+        Assert.Equal(Enumerable.Range(1, appended + 1).Select(i => (long)i), seen.Where(e => e.Partition is null).Select(e => e.Sequence));
+        Assert.Equal(Enumerable.Range(1, spaceEntries).Select(i => (long)i), seen.Where(e => e.Partition == "u:ana").Select(e => e.Sequence));
         Assert.Equal("tenant.create", seen[0].Action);
-        Assert.Equal("memory:u:boss/" + (appended - 1), seen[^1].Target);
         Assert.True(seen.Zip(seen.Skip(1)).All(p => p.First.Time <= p.Second.Time));
         var segments = 0;
         await foreach (var _ in host.Service<IGrainStateQuery>().ScanAsync<AuditSegment>(AuditSegmentGrain.GrainTypeName, AuditSegmentGrain.StateName, "acme/", Ct))
@@ -157,6 +169,7 @@ public sealed class GovernanceGrainTests
         }
 
         Assert.Equal(2, segments);
+        await Assert.ThrowsAsync<ArgumentException>(() => governance.ReadAsync(AdminOf("acme", "boss"), "not-a-cursor", 10, Ct));
     }
 
     private static Caller AdminOf(string tenant, string name) => new(tenant, name, TenantRole.Admin);

@@ -5,8 +5,8 @@ using System.Text.Json;
 
 namespace MemOS.Silo.Tests.Cluster;
 
-/// <summary>Tenancy across three silo processes that require keys: governance, memories and the audit log live in grains
-/// spread over the silos, and every silo enforces the same rights. A key revoked through one silo is refused by the
+/// <summary>Tenancy across three silo processes that require keys: governance, memories and the audit log's partitions live in
+/// grains spread over the silos, and every silo enforces the same rights. A key revoked through one silo is refused by the
 /// others on the next request; a reader's refused write is a 403 whichever silo holds the space; one tenant's key sees
 /// nothing of another's on any silo.</summary>
 public sealed class ClusterTenancyTests(ClusterTenancyTests.KeyedCluster fixture) : IClassFixture<ClusterTenancyTests.KeyedCluster>
@@ -100,8 +100,11 @@ public sealed class ClusterTenancyTests(ClusterTenancyTests.KeyedCluster fixture
             var entries = (await OkAsync(boss.GetAsync("v1/audit?limit=1000", Ct))).GetProperty("entries").EnumerateArray().ToList();
             Assert.Equal(3, entries.Count(e => e.GetProperty("principal").GetString() == "ana" && e.GetProperty("action").GetString() == "memory.add"));
             Assert.Equal(6, entries.Count(e => e.GetProperty("principal").GetString() == "rita" && e.GetProperty("outcome").GetString() == "denied"));
-            var sequences = entries.Select(e => e.GetProperty("sequence").GetInt64()).ToList();
-            Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+            foreach (var partition in entries.GroupBy(e => e.TryGetProperty("partition", out var p) ? p.GetString() : null))
+            {
+                var sequences = partition.Select(e => e.GetProperty("sequence").GetInt64()).ToList();
+                Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+            }
 
             var users = (await OkAsync(boss.GetAsync($"v1/tenants/{acme}/users", Ct))).GetProperty("principals");
             var anaKeyId = users.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "ana").GetProperty("keyIds")[0].GetString();
