@@ -161,7 +161,12 @@ public static class MemCubeKeys
     /// <returns>The cube id.</returns>
     public static string CubeIdOf(string cubeKey) => cubeKey[(cubeKey.LastIndexOf('/') + 1)..];
 
-    private static string RequireName(string name, string parameterName)
+    /// <summary>Returns <paramref name="name"/> when it is a valid tenant, user or space name (<see cref="IsValidName"/>).</summary>
+    /// <param name="name">The candidate name.</param>
+    /// <param name="parameterName">The parameter the exception names.</param>
+    /// <returns>The name.</returns>
+    /// <exception cref="ArgumentException">The name is invalid.</exception>
+    public static string RequireName(string name, string parameterName)
     {
         if (!IsValidName(name))
         {

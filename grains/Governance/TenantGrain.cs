@@ -39,7 +39,7 @@ public sealed class TenantGrain : Grain, ITenantGrain
     public async Task<IssuedApiKey> CreateAsync(Caller caller, string adminName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        RequireName(adminName, nameof(adminName));
+        MemCubeKeys.RequireName(adminName, nameof(adminName));
         if (!caller.IsClusterAdmin)
         {
             throw await DeniedAsync(caller, "tenant.create", "tenant:" + TenantId, "Only the cluster admin creates tenants.", cancellationToken);
@@ -77,7 +77,7 @@ public sealed class TenantGrain : Grain, ITenantGrain
         Caller caller, string name, PrincipalKind kind, TenantRole role, CancellationToken cancellationToken = default)
     {
         await RequireTenantAdminAsync(caller, "principal.create", "user:" + name, cancellationToken);
-        RequireName(name, nameof(name));
+        MemCubeKeys.RequireName(name, nameof(name));
         if (ReservedNames.Contains(name))
         {
             throw new ArgumentException($"'{name}' is reserved.", nameof(name));
@@ -172,7 +172,7 @@ public sealed class TenantGrain : Grain, ITenantGrain
     public async Task<IReadOnlyList<string>> RemovePrincipalAsync(Caller caller, string name, CancellationToken cancellationToken = default)
     {
         await RequireTenantAdminAsync(caller, "user.erase", "user:" + name, cancellationToken);
-        RequireName(name, nameof(name));
+        MemCubeKeys.RequireName(name, nameof(name));
         var state = _state.State;
         var now = TimeProvider.GetUtcNow();
         var keys = state.Keys.ToDictionary(
@@ -194,7 +194,7 @@ public sealed class TenantGrain : Grain, ITenantGrain
     public async Task<SpaceRecord> CreateSpaceAsync(Caller caller, string space, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        RequireName(space, nameof(space));
+        MemCubeKeys.RequireName(space, nameof(space));
         RequireExists();
         var role = RoleOf(caller);
         if (role is null or TenantRole.Reader)
@@ -475,14 +475,5 @@ public sealed class TenantGrain : Grain, ITenantGrain
         salt.CopyTo(input, 0);
         var length = salt.Length + Encoding.UTF8.GetBytes(secret, input.AsSpan(salt.Length));
         return SHA256.HashData(input.AsSpan(0, length));
-    }
-
-    private static void RequireName(string name, string parameterName)
-    {
-        if (!MemCubeKeys.IsValidName(name))
-        {
-            throw new ArgumentException(
-                $"'{name}' is not a valid name: use 1-{MemCubeKeys.MaxNameLength} ASCII letters, digits, '-', '_' or '.'.", parameterName);
-        }
     }
 }
